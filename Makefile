@@ -1,0 +1,37 @@
+# The two commands of the README are `make repro` and `make test`; both set up the environment first.
+VENV := .venv
+BIN := $(abspath $(VENV)/bin)
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup repro test lint format bench clean
+
+setup:
+	@bash scripts/setup_env.sh
+
+## Set up, then regenerate every result and the book (dvc repro: pipeline stages + book build).
+repro: setup
+	slr-params params.yaml > /dev/null
+	dvc repro
+	@echo "book: book/_build/html/index.html"
+
+## Set up, then lint and run the whole test suite (unit, notebooks, pipeline, browser).
+test: setup
+	@bash scripts/ensure_chromium.sh
+	ruff check .
+	ruff format --check .
+	python -m pytest
+
+lint: setup
+	ruff check .
+	ruff format --check .
+
+format: setup
+	ruff check --fix .
+	ruff format .
+
+## Time the README commands and a no-op repro (see scripts/benchmark_foundation.sh).
+bench:
+	bash scripts/benchmark_foundation.sh
+
+clean:
+	rm -rf book/_build book/chapters/*.ipynb book/claims.md results logs

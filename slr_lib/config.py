@@ -1,0 +1,118 @@
+"""Loading and validating `params.yaml`: profiles, stage sections, clear errors.
+
+A value may depend on the profile: write it as a mapping with exactly the keys
+``tiny``, ``small`` and ``full`` and the active profile picks one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILES = ("tiny", "small", "full")
+
+# Required keys per stage section, with the type each resolved value must have.
+STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "protocol": {
+        "n_videos": int,
+        "embed_dim": int,
+        "seeds": list,
+        "n_browser_queries": int,
+        "top_k_shown": int,
+    },
+}
+TOP_LEVEL_SCHEMA: dict[str, type | tuple[type, ...]] = {"profile": str, "kernel": str}
+
+
+class ParamsError(ValueError):
+    """A `params.yaml` that cannot be used: the message names the key and what is allowed."""
+
+
+def load_params(path: str | Path = "params.yaml", profile: str | None = None) -> dict[str, Any]:
+    """Read, validate and resolve a params file; `profile` overrides the file's own."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"params file not found: {path}")
+    with path.open() as fh:
+        raw = yaml.safe_load(fh) or {}
+    if not isinstance(raw, Mapping):
+        raise ParamsError(f"{path}: expected a mapping at the top level")
+    if profile is not None:
+        raw = {**raw, "profile": profile}
+    return resolve_params(raw)
+
+
+def resolve_params(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate every section of `raw` and return it with profile-dependent values picked."""
+    _check_keys("", raw, TOP_LEVEL_SCHEMA)
+    profile = raw["profile"]
+    if profile not in PROFILES:
+        raise ParamsError(
+            f"params key 'profile' has value {profile!r}; allowed values: {', '.join(PROFILES)}"
+        )
+    resolved: dict[str, Any] = {key: raw[key] for key in TOP_LEVEL_SCHEMA}
+    for stage, schema in STAGE_SCHEMAS.items():
+        section = raw.get(stage)
+        if not isinstance(section, Mapping):
+            raise ParamsError(
+                f"params key '{stage}' is missing or not a mapping; "
+                f"it needs the keys: {', '.join(schema)}"
+            )
+        picked = {key: _pick(f"{stage}.{key}", value, profile) for key, value in section.items()}
+        _check_keys(f"{stage}.", picked, schema)
+        resolved[stage] = picked
+    return resolved
+
+
+def stage_params(params: Mapping[str, Any], stage: str) -> dict[str, Any]:
+    """The resolved section of one stage, plus the active profile."""
+    if stage not in STAGE_SCHEMAS:
+        raise ParamsError(f"unknown stage {stage!r}; known stages: {', '.join(STAGE_SCHEMAS)}")
+    return {"profile": params["profile"], **params[stage]}
+
+
+def _pick(key: str, value: Any, profile: str) -> Any:
+    if isinstance(value, Mapping) and set(value) & set(PROFILES):
+        if set(value) != set(PROFILES):
+            missing = sorted(set(PROFILES) - set(value))
+            extra = sorted(set(value) - set(PROFILES))
+            raise ParamsError(
+                f"params key '{key}' is a per-profile value and must give exactly "
+                f"{', '.join(PROFILES)} (missing: {missing or 'none'}, unknown: {extra or 'none'})"
+            )
+        return value[profile]
+    return value
+
+
+def _check_keys(prefix: str, section: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    for key, kind in schema.items():
+        if key not in section:
+            raise ParamsError(f"params key '{prefix}{key}' is missing")
+        value = section[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise ParamsError(f"params key '{prefix}{key}' must be of type {names}, got {value!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`slr-params`: validate a params file and print its resolved form, or the error."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("path", nargs="?", default="params.yaml")
+    parser.add_argument("--profile", choices=PROFILES, help="override the file's profile")
+    args = parser.parse_args(argv)
+    try:
+        params = load_params(args.path, args.profile)
+    except ParamsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    yaml.safe_dump(params, sys.stdout, sort_keys=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

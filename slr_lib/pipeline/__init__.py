@@ -1,0 +1,1 @@
+"""Running the book's chapters as pipeline stages."""

@@ -1,0 +1,108 @@
+"""`slr-stage`: execute one chapter notebook with Papermill as a DVC stage.
+
+Conventions (the same name everywhere): `notebooks/NAME.ipynb` is the source, the executed
+copy goes to `book/chapters/NAME.ipynb` for the book, and the notebook writes
+`results/NAME.json` from the `results_path` parameter (data for `dvc plots` goes under
+`results/plots/`, the `plots_dir` parameter). The stage's section of
+`params.yaml`, resolved for the active profile, is injected as the notebook's parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from slr_lib.config import PROFILES, ParamsError, load_params, stage_params
+from slr_lib.logging_setup import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class StagePaths:
+    """Where one chapter's files live under a project root."""
+
+    notebook: Path
+    executed: Path
+    results: Path
+    failed: Path
+
+    @classmethod
+    def for_stage(cls, root: Path, stage: str) -> StagePaths:
+        return cls(
+            notebook=root / "notebooks" / f"{stage}.ipynb",
+            executed=root / "book" / "chapters" / f"{stage}.ipynb",
+            results=root / "results" / f"{stage}.json",
+            failed=root / "logs" / f"{stage}.failed.ipynb",
+        )
+
+
+class StageError(RuntimeError):
+    """A stage that did not produce its outputs."""
+
+
+def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = None) -> StagePaths:
+    """Validate the params, execute the stage's notebook and check that it wrote its results.
+
+    On failure nothing half-done is left where a later stage would read it: the results file
+    is removed and the executed notebook moves to `logs/` for inspection.
+    """
+    import papermill  # imported here: a bad params file must fail before this slow import
+
+    params = load_params(params_file, profile)
+    parameters = stage_params(params, stage)
+    paths = StagePaths.for_stage(root, stage)
+    if not paths.notebook.is_file():
+        raise StageError(f"no notebook for stage {stage!r}: {paths.notebook} does not exist")
+    for path in (paths.executed, paths.results, paths.failed):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    paths.results.unlink(missing_ok=True)
+    parameters["results_path"] = str(paths.results.resolve())
+    parameters["plots_dir"] = str((root / "results" / "plots").resolve())
+    log.info("stage %s (profile %s): executing %s", stage, params["profile"], paths.notebook)
+    try:
+        papermill.execute_notebook(
+            str(paths.notebook),
+            str(paths.executed),
+            parameters=parameters,
+            kernel_name=params["kernel"],
+            cwd=str(paths.notebook.parent),
+            progress_bar=sys.stderr.isatty(),
+            log_output=False,
+        )
+        if not paths.results.is_file():
+            raise StageError(f"{paths.notebook} ran but did not write {paths.results}")
+    except Exception:
+        paths.results.unlink(missing_ok=True)
+        if paths.executed.exists():
+            shutil.move(paths.executed, paths.failed)
+            log.error("stage %s failed; the executed notebook is in %s", stage, paths.failed)
+        raise
+    log.info("stage %s done: %s, %s", stage, paths.executed, paths.results)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one chapter stage; exit non-zero on any failure."""
+    parser = argparse.ArgumentParser(prog="slr-stage", description=main.__doc__)
+    parser.add_argument("stage", help="chapter name: notebooks/STAGE.ipynb")
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--profile", choices=PROFILES, help="override params.yaml's profile")
+    parser.add_argument("--root", type=Path, default=Path("."), help="project root")
+    args = parser.parse_args(argv)
+    try:
+        run_stage(args.stage, args.root, args.params, args.profile)
+    except ParamsError as err:
+        log.error("invalid params: %s", err)
+        return 2
+    except Exception as err:  # any failure must fail the DVC stage with a readable reason
+        log.error("stage %s failed: %s", args.stage, err)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
