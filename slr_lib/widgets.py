@@ -27,18 +27,30 @@ def ranked_list_html(
     return f'<table class="slr-ranked-list">{head}{"".join(rows)}</table>'
 
 
+class RankedResultsBrowser(widgets.VBox):
+    """A query picker above a stack of ranked lists, switched in the browser."""
+
+    def __init__(self, labels: Sequence[str], pages: Sequence[widgets.Widget]) -> None:
+        self.picker = widgets.Dropdown(
+            options=list(labels),
+            index=0,
+            description="Query:",
+            layout=widgets.Layout(width="95%"),
+        )
+        self.pages = widgets.Stack(list(pages), selected_index=0)
+        # A browser-side link: switching works in the static book, where no kernel runs.
+        self.link = widgets.jslink((self.picker, "index"), (self.pages, "selected_index"))
+        super().__init__([self.picker, self.pages])
+
+
 def ranked_results_browser(
     query_labels: Sequence[str],
     sims: np.ndarray,
     item_labels: Sequence[str],
     targets: Sequence[int] | None = None,
     top_k: int = 5,
-) -> widgets.VBox:
-    """A query picker showing each query's top-k results.
-
-    The lists are precomputed and switched by a browser-side link, so the widget stays
-    interactive in the rendered book, where no kernel runs.
-    """
+) -> RankedResultsBrowser:
+    """A widget showing each query's top-k results, the ground truth (if given) marked."""
     sims = np.asarray(sims)
     if sims.shape != (len(query_labels), len(item_labels)):
         raise ValueError(
@@ -52,12 +64,4 @@ def ranked_results_browser(
         )
         for i in range(len(query_labels))
     ]
-    picker = widgets.Dropdown(
-        options=list(query_labels),
-        index=0,
-        description="Query:",
-        layout=widgets.Layout(width="95%"),
-    )
-    stack = widgets.Stack(pages, selected_index=0)
-    widgets.jslink((picker, "index"), (stack, "selected_index"))
-    return widgets.VBox([picker, stack])
+    return RankedResultsBrowser(query_labels, pages)

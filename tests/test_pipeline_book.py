@@ -1,0 +1,159 @@
+"""End to end: `dvc repro` at the tiny profile in a copy of the project, then the built book
+opened in headless Chromium, asserting on what a reader sees."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book")
+SKIPPED = shutil.ignore_patterns("_build", "__pycache__", "*.ipynb_checkpoints", "claims.md")
+
+
+def sh(*cmd: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        pytest.fail(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def copy_project(dest: Path, profile: str) -> Path:
+    if not (ROOT / "book" / "_vendor").is_dir():
+        pytest.fail("book/_vendor is missing: run scripts/setup_env.sh (make setup) first")
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=SKIPPED)
+        else:
+            shutil.copy2(src, dest / name)
+    for stale in (dest / "book" / "chapters").glob("*.ipynb"):
+        stale.unlink()
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    (dest / "params.yaml").write_text(yaml.safe_dump({**params, "profile": profile}))
+    sh("dvc", "init", "--no-scm", "-q", cwd=dest)
+    sh("dvc", "config", "core.analytics", "false", cwd=dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def tiny_project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("project"), "tiny")
+    sh("dvc", "repro", cwd=project)
+    return project
+
+
+def test_repro_builds_results_ledger_and_book(tiny_project):
+    results = yaml.safe_load((tiny_project / "results" / "protocol.json").read_text())
+    assert results["profile"] == "tiny"
+    assert [c["verdict"] for c in results["claims"]] == ["holds"]
+    assert "A1-chance" in (tiny_project / "book" / "claims.md").read_text()
+    assert (tiny_project / "book" / "_build" / "html" / "chapters" / "protocol.html").is_file()
+
+
+def test_second_repro_does_nothing(tiny_project):
+    proc = sh("dvc", "repro", cwd=tiny_project)
+    assert "Running stage" not in proc.stdout
+    assert "up to date" in proc.stdout
+
+
+def test_dvc_reads_the_metrics(tiny_project):
+    proc = sh("dvc", "metrics", "show", cwd=tiny_project)
+    assert "random_t2v.R1_mean" in proc.stdout
+
+
+def test_bad_params_fail_before_any_stage_runs(tmp_path):
+    project = copy_project(tmp_path, "tiny")
+    (project / "params.yaml").write_text(
+        (project / "params.yaml").read_text().replace("profile: tiny", "profile: medium")
+    )
+    proc = sh("dvc", "repro", cwd=project, check=False)
+    assert proc.returncode != 0
+    assert "allowed values: tiny, small, full" in proc.stdout + proc.stderr
+    assert not (project / "results").exists() and not (project / "book" / "claims.md").exists()
+
+
+def test_book_loads_nothing_from_outside(tiny_project):
+    html = tiny_project / "book" / "_build" / "html"
+    for page in html.rglob("*.html"):
+        for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page.read_text()):
+            assert not re.match(r"(https?:)?//", src), f"{page.name} loads {src}"
+
+
+# --- in a real browser ---------------------------------------------------------------------
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    message = "headless Chromium is not installed (Debian package `chromium`; make test installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def served_book(tiny_project):
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(tiny_project / "book/_build/html")
+    )
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def rendered(url: str, tmp_path: Path) -> str:
+    """The page's DOM after its scripts ran (widgets drawn, maths typeset)."""
+    proc = subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+         "--virtual-time-budget=20000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+@pytest.mark.browser
+def test_landing_page(served_book, tmp_path):
+    dom = rendered(f"{served_book}/index.html", tmp_path)
+    assert "<title>Sign language video retrieval with free-form text queries" in dom
+    assert "not comparable" in dom and "The evaluation protocol and chance level" in dom
+
+
+@pytest.mark.browser
+def test_chapter_renders_table_figure_maths_and_widget(served_book, tmp_path):
+    dom = rendered(f"{served_book}/chapters/protocol.html", tmp_path)
+    assert re.search(r"<h1>The evaluation protocol and chance level", dom)
+    assert re.search(r"<table[^>]*>.*?MedR.*?</table>", dom, re.S), "no metrics table"
+    assert re.search(r'<img[^>]+src="[^"]+\.png"', dom), "no figure"
+    assert "<mjx-container" in dom, "maths not typeset (local MathJax)"
+    # None of these strings is in the served HTML: only the scripts running in the page make them.
+    assert "widget-dropdown" in dom and "<select" in dom, "widget not rendered (local manager)"
+    assert "query 0 (describes v0000)" in dom
+    assert '<table class="slr-ranked-list">' in dom, "the widget's ranked list is not drawn"
+
+
+@pytest.mark.browser
+def test_claims_ledger_links_to_chapter(served_book, tmp_path):
+    dom = rendered(f"{served_book}/claims.html", tmp_path)
+    assert "A1-chance" in dom and "✔ holds" in dom
+    assert 'href="chapters/protocol.html"' in dom
