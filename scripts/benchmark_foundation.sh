@@ -9,7 +9,11 @@ trap 'rm -rf "$work"' EXIT
 git clone -q "$repo" "$work/clone"
 cd "$work/clone"
 
-seconds() { local t0=$SECONDS; "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; echo $((SECONDS - t0)); }
+seconds() {  # run a command quietly, echo its wall time; on failure show its log and stop
+  local t0=$SECONDS
+  "$@" > "$work/last.log" 2>&1 || { echo "failed: $*" >&2; tail -50 "$work/last.log" >&2; exit 1; }
+  echo $((SECONDS - t0))
+}
 
 setup_s=$(seconds make setup)
 repro_s=$(seconds make repro)

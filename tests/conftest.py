@@ -18,7 +18,11 @@ def root() -> Path:
 def write_notebook(path: Path, *sources: str, params: str | None = None) -> Path:
     """Write an output-free notebook (kernel slr-book), with an optional parameters cell."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "slr-book", "display_name": "slr-book", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "slr-book",
+        "display_name": "slr-book",
+        "language": "python",
+    }
     if params is not None:
         cell = nbformat.v4.new_code_cell(params)
         cell.metadata["tags"] = ["parameters"]

@@ -5,14 +5,23 @@ from slr_lib.results import ChapterResults, Claim, write_results
 def chapter(name: str, *verdicts: str) -> ChapterResults:
     claims = tuple(
         Claim(
-            id=f"{name}-{i}", paper="SEDS", source=f"Table {i}", claim=f"Claim {i} | piped",
-            paper_value="1.0", ours="2.0", verdict=v,
+            id=f"{name}-{i}",
+            paper="SEDS",
+            source=f"Table {i}",
+            claim=f"Claim {i} | piped",
+            paper_value="1.0",
+            ours="2.0",
+            verdict=v,
         )
         for i, v in enumerate(verdicts)
     )
     return ChapterResults(
-        chapter=name, title=f"Chapter {name}", profile="tiny", data="simulated corpus",
-        metrics={}, claims=claims,
+        chapter=name,
+        title=f"Chapter {name}",
+        profile="tiny",
+        data="simulated corpus",
+        metrics={},
+        claims=claims,
     )
 
 

@@ -36,7 +36,9 @@ def test_v2t_takes_best_caption_and_ranks_among_all_captions(monkeypatch):
     expected = []
     for video in range(4):
         column = sims[:, video]
-        expected.append(min(reference_rank(column, c) for c in np.flatnonzero(caption_video == video)))
+        expected.append(
+            min(reference_rank(column, c) for c in np.flatnonzero(caption_video == video))
+        )
     np.testing.assert_allclose(metrics.v2t_ranks(sims, caption_video), expected)
 
 

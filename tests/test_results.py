@@ -7,16 +7,25 @@ from slr_lib.results import ChapterResults, Claim, read_results, write_results
 
 def make_claim(**changes) -> Claim:
     fields = dict(
-        id="T1-x", paper="SPOT-ALIGN", source="Table 1", claim="A beats B.",
-        paper_value="A 10 vs B 5", ours="A 3 vs B 2", verdict="holds",
+        id="T1-x",
+        paper="SPOT-ALIGN",
+        source="Table 1",
+        claim="A beats B.",
+        paper_value="A 10 vs B 5",
+        ours="A 3 vs B 2",
+        verdict="holds",
     )
     return Claim(**{**fields, **changes})
 
 
 def test_round_trip(tmp_path):
     results = ChapterResults(
-        chapter="demo", title="Demo", profile="tiny", data="synthetic",
-        metrics={"a": {"R1": 1.5}}, claims=(make_claim(),),
+        chapter="demo",
+        title="Demo",
+        profile="tiny",
+        data="synthetic",
+        metrics={"a": {"R1": 1.5}},
+        claims=(make_claim(),),
     )
     path = write_results(tmp_path / "sub" / "demo.json", results)
     assert read_results(path) == results
