@@ -1,0 +1,1 @@
+"""The data layer: one corpus model, the simulated default and adapters for real data."""
