@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from slr_lib.data.simulate.params import schema as corpus_schema
+
 PROFILES = ("tiny", "small", "full")
 
 # Required keys per stage section, with the type each resolved value must have.
@@ -25,6 +27,7 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "n_browser_queries": int,
         "top_k_shown": int,
     },
+    "corpus": corpus_schema(),
 }
 TOP_LEVEL_SCHEMA: dict[str, type | tuple[type, ...]] = {"profile": str, "kernel": str}
 

@@ -4,8 +4,10 @@ import pytest
 import yaml
 
 from slr_lib.config import PROFILES, ParamsError, load_params, main, resolve_params, stage_params
+from tests.conftest import ROOT
 
 RAW = {
+    "corpus": yaml.safe_load((ROOT / "params.yaml").read_text())["corpus"],
     "profile": "small",
     "kernel": "slr-book",
     "protocol": {
@@ -44,7 +46,7 @@ def test_unknown_profile_names_key_and_allowed_values():
     assert all(p in str(err.value) for p in PROFILES)
 
 
-@pytest.mark.parametrize("key", ["kernel", "protocol", "protocol.seeds"])
+@pytest.mark.parametrize("key", ["kernel", "protocol", "protocol.seeds", "corpus.domain_gap"])
 def test_missing_key_is_named(key):
     with pytest.raises(ParamsError, match=rf"'{key}'"):
         resolve_params(with_change(key, delete=True))
