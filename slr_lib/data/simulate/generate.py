@@ -236,7 +236,7 @@ def _render_video(
             )  # fmt: skip
             if rng.random() < signer.hold_tendency:
                 timeline.hold(params.hold_frames)
-        spans.append((max(0, first - 2), timeline.n_frames + 2))
+        spans.append((first, timeline.n_frames))
         if rng.random() < params.pause_share:
             timeline.move_to(rest, _frames(params.transition_frames, signer))
             timeline.hold(int(rng.integers(6, 24)))

@@ -20,7 +20,7 @@ def normalise_hand(points: np.ndarray) -> np.ndarray:
     if length == 0:
         raise ValueError("degenerate hand: wrist and middle knuckle coincide")
     # rotate in the image plane so that the wrist->knuckle axis points up (negative y)
-    angle = np.arctan2(axis[0], -axis[1])
+    angle = -np.arctan2(axis[0], -axis[1])
     cos, sin = np.cos(angle), np.sin(angle)
     rotation = np.array([[cos, -sin, 0.0], [sin, cos, 0.0], [0.0, 0.0, 1.0]])
     return (centred @ rotation.T) / length

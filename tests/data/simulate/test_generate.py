@@ -1,0 +1,95 @@
+import hashlib
+
+import numpy as np
+import pytest
+import yaml
+
+from slr_lib.config import load_params
+from slr_lib.data.model import Corpus
+from slr_lib.data.simulate.params import CorpusParams
+from tests.conftest import ROOT
+from tests.data.conftest import make
+
+
+def digest(folder) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_seed_same_bytes(generated, tmp_path_factory):
+    again, _, _ = make(tmp_path_factory, "again")
+    assert digest(generated[0]) == digest(again)
+
+
+def test_saved_corpus_loads_with_every_part(generated):
+    out, main, pretrain = generated
+    loaded = Corpus.load(out / "main")
+    assert loaded.splits == ["train", "val", "test"]
+    assert len(loaded.sentences) == len(main.sentences) > 30
+    assert set(loaded.exemplars["dictionary"]) == {"wlasl", "msasl"}
+    assert loaded.signs is not None and len(loaded.signs) > len(loaded.sentences)
+    assert Corpus.load(out / "pretrain").language == "gsg"
+    assert set(pretrain.splits) == {"train", "val"}
+
+
+def test_splits_keep_whole_videos(generated):
+    sentences = generated[1].sentences
+    assert (sentences.groupby("video_id")["split"].nunique() == 1).all()
+
+
+def test_ground_truth_spans_lie_inside_their_sentence(generated):
+    main = generated[1]
+    merged = main.signs.merge(main.sentences, on=["sentence_id", "video_id"])
+    fps = main.fps
+    assert (merged["start_frame"] >= np.floor(merged["start_sign"] * fps) - 1).all()
+    assert (merged["end_frame"] <= np.ceil(merged["end_sign"] * fps) + 1).all()
+    assert (merged["end_frame"] > merged["start_frame"]).all()
+
+
+def test_speech_leads_signing_on_average(generated):
+    s = generated[1].sentences
+    assert (s["start_sign"] - s["start_speech"]).mean() > 0.2
+    assert (s["start_speech"] >= 0).all() and (s["end_speech"] > s["start_speech"]).all()
+
+
+def test_knobs_switch_phenomena_off(tmp_path_factory):
+    _, main, _ = make(
+        tmp_path_factory, "off", mouthing_consistency=0.0, fingerspell_share=0.0,
+        speech_zero_share=1.0, pretrain_sentences=10,
+    )  # fmt: skip
+    assert not main.signs["mouthed"].any()
+    assert set(main.signs["kind"]) == {"sign"}
+    np.testing.assert_allclose(main.sentences["start_speech"], main.sentences["start_sign"])
+
+
+def test_domain_gap_makes_exemplars_slower(tmp_path_factory):
+    lengths = {}
+    for gap in (0.0, 1.0):
+        _, main, _ = make(tmp_path_factory, f"gap{gap}", domain_gap=gap, pretrain_sentences=10)
+        lengths[gap] = main.exemplars["n_frames"].mean()
+    assert lengths[1.0] > lengths[0.0] * 1.15
+
+
+def test_dataclass_defaults_are_the_tiny_profile():
+    tiny = load_params(ROOT / "params.yaml", "tiny")["corpus"]
+    assert CorpusParams.from_params(tiny) == CorpusParams()
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text())["corpus"]
+    assert set(raw) == set(CorpusParams.__dataclass_fields__), "every knob lives in params.yaml"
+
+
+def test_keypoints_are_in_frame_where_detected(generated):
+    main = generated[1]
+    poses = main.poses["train"]
+    seen = np.asarray(poses.confidence) > 0
+    xy = np.asarray(poses.data[..., :2], dtype=np.float32)[seen]
+    assert np.mean((xy > 0) & (xy < 1)) > 0.99
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_hands_are_mostly_detected_but_not_always(generated, split):
+    from slr_lib.data.stats import hand_detection_rate
+
+    assert 0.5 < hand_detection_rate(generated[1], split) < 1.0
