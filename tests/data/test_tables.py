@@ -1,0 +1,72 @@
+"""The parsing helpers shared by the real-data adapters."""
+
+from __future__ import annotations
+
+import gzip
+import pickle
+
+import numpy as np
+import pytest
+
+from slr_lib.data import tables
+from slr_lib.data.model import CorpusFormatError
+
+
+def test_load_pickle_unzips_and_refuses_garbage(tmp_path):
+    packed = tmp_path / "packed"
+    packed.write_bytes(gzip.compress(pickle.dumps([1, 2])))
+    assert tables.load_pickle(packed) == [1, 2]
+    garbage = tmp_path / "garbage.pkl"
+    garbage.write_bytes(b"definitely not a pickle")
+    with pytest.raises(CorpusFormatError, match="not a readable pickle"):
+        tables.load_pickle(garbage)
+
+
+def test_delimiter_is_sniffed_and_lines_are_kept(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,"x, y"\n\n2,z\n')
+    table = tables.read_delimited(path)
+    assert table.columns == ("a", "b")
+    assert table.rows == [(2, ["1", "x, y"]), (4, ["2", "z"])]
+    assert table.has("A") and table.index("B") == 1
+    path.write_text('a\tb\n1\t"x"\n')
+    assert tables.read_delimited(path).rows == [(2, ["1", '"x"'])]  # tabs: no quoting
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "message"),
+    [
+        ("\n", "|", "empty file"),
+        ("a;b\n1;2\n", None, "line 1: header has none of the delimiters"),
+        ("a,b\n1,2,3\n", None, "line 2: 3 fields, the header has 2"),
+    ],
+)
+def test_bad_tables_name_file_and_line(tmp_path, text, delimiter, message):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(CorpusFormatError, match=message) as error:
+        tables.read_delimited(path, delimiter)
+    assert str(path) in str(error.value)
+
+
+def test_columns_numbers_and_keys_are_checked(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(CorpusFormatError, match=r"line 1: missing columns \['c'\]"):
+        tables.require_columns(tables.read_delimited(path), ["a", "c"])
+    assert tables.parse_number(path, 2, "a", " 7 ", int) == 7
+    with pytest.raises(CorpusFormatError, match="line 2: a is not a valid float: 'inf'"):
+        tables.parse_number(path, 2, "a", "inf")
+    tables.require_keys("here", {"k": 1}, ["k"])
+    with pytest.raises(CorpusFormatError, match=r"here: missing keys \['m'\]"):
+        tables.require_keys("here", {"k": 1}, ["k", "m"])
+
+
+def test_feature_arrays_are_two_dimensional_floats_of_one_dim():
+    assert tables.as_feature_array(np.zeros((2, 3), np.float16), "x").shape == (2, 3)
+    with pytest.raises(CorpusFormatError, match="x: expected a 2-D float array"):
+        tables.as_feature_array(np.zeros((2, 3), np.int32), "x")
+    assert tables.check_dims({"a": np.zeros((1, 4)), "b": np.zeros((5, 4))}, "src") == 4
+    assert tables.check_dims({}, "src") == 0
+    with pytest.raises(CorpusFormatError, match="src: clip 'b' has feature dim 2"):
+        tables.check_dims({"a": np.zeros((1, 4)), "b": np.zeros((5, 2))}, "src")
