@@ -29,9 +29,10 @@ format: setup
 	ruff check --fix .
 	ruff format .
 
-## Time the README commands and a no-op repro (see scripts/benchmark_foundation.sh).
-bench:
+## Time the README commands, a no-op repro, and the corpus generation per profile.
+bench: setup
 	bash scripts/benchmark_foundation.sh
+	python scripts/benchmark_corpus.py
 
 clean:
-	rm -rf book/_build book/chapters/*.ipynb book/claims.md results logs
+	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features

@@ -28,7 +28,21 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "top_k_shown": int,
     },
     "corpus": corpus_schema(),
-    "data": {"corpus_dir": str, "pretrain_dir": str, "example_split": str, "filmstrip_frames": int},
+    "features": {
+        "window": int,
+        "stride": int,
+        "image_size": int,
+        "pooled": int,
+        "dim": int,
+        "seed": int,
+    },  # fmt: skip
+    "data": {
+        "corpus_dir": str,
+        "pretrain_dir": str,
+        "features_dir": str,
+        "example_split": str,
+        "filmstrip_frames": int,
+    },
 }
 TOP_LEVEL_SCHEMA: dict[str, type | tuple[type, ...]] = {"profile": str, "kernel": str}
 

@@ -7,7 +7,7 @@ from slr_lib.config import PROFILES, ParamsError, load_params, main, resolve_par
 from tests.conftest import ROOT
 
 RAW = {
-    "corpus": yaml.safe_load((ROOT / "params.yaml").read_text())["corpus"],
+    **yaml.safe_load((ROOT / "params.yaml").read_text()),
     "profile": "small",
     "kernel": "slr-book",
     "protocol": {

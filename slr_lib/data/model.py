@@ -89,8 +89,8 @@ class PoseArray:
         lengths = [len(d) for d, _ in items]
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         if items:
-            data = np.concatenate([d for d, _ in items]).astype(np.float16)
-            conf = np.concatenate([c for _, c in items]).astype(np.float16)
+            data = np.concatenate([d for d, _ in items]).astype(np.float16, copy=False)
+            conf = np.concatenate([c for _, c in items]).astype(np.float16, copy=False)
         else:
             data = np.zeros((0, N_POINTS, N_DIMS), np.float16)
             conf = np.zeros((0, N_POINTS), np.float16)

@@ -83,8 +83,11 @@ def generate(params: CorpusParams, out_dir: Path) -> tuple[Corpus, Corpus]:
         split_sizes={"test": params.n_test, "val": params.n_val, "train": params.n_train},
         prefix="h",
     )  # fmt: skip
-    main.exemplars, main.exemplar_poses = _dictionaries(main_language, params, dict_seq)
+    main.exemplars, main.exemplar_poses, dictionary_signers = _dictionaries(
+        main_language, params, dict_seq
+    )
     main.info["lexicon"] = _lexicon_table(main_language, main.exemplars).to_dict("list")
+    main.info["dictionary_signers"] = _signer_table(dictionary_signers)
     main.save(out_dir / "main")
 
     pre_rng = np.random.default_rng(pre_seq.spawn(1)[0])
@@ -170,7 +173,7 @@ def _build_corpus(
                 len(arrays[split]),
             )
         )
-        arrays[split].append((rendered.data, rendered.confidence))
+        arrays[split].append(_compact(rendered.data, rendered.confidence))
         timings = _speech_timings(rendered.sentence_frames, n_frames, params, rng)
         for k, ((text, _), (start, end), speech) in enumerate(
             zip(kept, rendered.sentence_frames, timings, strict=True)
@@ -199,7 +202,11 @@ def _build_corpus(
         sentences=pd.DataFrame(sentences, columns=list(SENTENCE_COLUMNS)),
         poses={split: PoseArray.stack(items) for split, items in arrays.items()},
         signs=pd.DataFrame(signs, columns=list(SIGN_COLUMNS)),
-        info={"params": asdict(params), "dropped_unsignable_sentences": dropped},
+        info={
+            "params": asdict(params),
+            "dropped_unsignable_sentences": dropped,
+            "signers": _signer_table(signers),
+        },
     )
 
 
@@ -330,7 +337,7 @@ def _speech_timings(
 
 def _dictionaries(
     language: _Language, params: CorpusParams, seq: np.random.SeedSequence
-) -> tuple[pd.DataFrame, PoseArray]:
+) -> tuple[pd.DataFrame, PoseArray, list[Signer]]:
     """Isolated exemplars of two dictionaries, by other signers, in a different domain.
 
     The domain gap (0 = none, 1 = large) makes exemplars slower, larger, framed closer and
@@ -364,8 +371,19 @@ def _dictionaries(
                         len(items),
                     )
                 )
-                items.append((data, conf))
-    return pd.DataFrame(rows, columns=list(EXEMPLAR_COLUMNS)), PoseArray.stack(items)
+                items.append(_compact(data, conf))
+    exemplars = pd.DataFrame(rows, columns=list(EXEMPLAR_COLUMNS))
+    return exemplars, PoseArray.stack(items), signers
+
+
+def _compact(data: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stored precision (float16), taken early to keep memory low while a corpus is built."""
+    return data.astype(np.float16), confidence.astype(np.float16)
+
+
+def _signer_table(signers: list[Signer]) -> dict[str, list]:
+    """Signers' properties as columns, for the corpus manifest (the appearance view needs them)."""
+    return pd.DataFrame([asdict(s) for s in signers]).to_dict("list")
 
 
 def _render_exemplar(
