@@ -101,6 +101,6 @@ def wrist_paths(ax: plt.Axes, sequences: Sequence[tuple[np.ndarray, np.ndarray, 
         path = np.asarray(data[seen, wrist, :2], dtype=np.float64)
         ax.plot(path[:, 0], path[:, 1], marker=".", ms=3, lw=1, label=label)
     ax.invert_yaxis()
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")
     ax.set(xlabel="x (image)", ylabel="y (image)")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
