@@ -1,30 +1,40 @@
-"""Frozen clip features of the RGB-like view over 16-frame windows (the I3D role).
+"""Frozen clip features over 16-frame windows (the I3D role), from two views of a video.
 
 Until the book's sign-recognition encoder exists (the SPOT-ALIGN chapters train one and replace
-this), clips are encoded by a documented **fixed** encoder: each window of `window` frames is
-average-pooled to a `pooled` x `pooled` grid; the per-pixel mean, standard deviation and mean
-absolute frame difference over the window are concatenated and mapped to `dim` dimensions by a
-random Gaussian projection drawn once from `seed`. Nothing is learnt, so the features keep the
-appearance and coarse motion of the view and nothing more.
+these), clips are encoded by a documented **fixed** encoder. Each frame is first described by a
+view's frame features:
+
+- `rgb`: the RGB-like view (see `appearance`) average-pooled to a `pooled` x `pooled` grid:
+  appearance and coarse motion of the whole body, no finger detail;
+- `pose`: the keypoints, normalised to the signer's shoulders: each hand's wrist position and its
+  21 points relative to the wrist (zeros and a flag when the detector lost the hand), and the
+  mouth's opening and width.
+
+Over each window of `window` frames the per-feature mean, standard deviation and mean absolute
+frame difference are concatenated and mapped to `dim` dimensions by a random Gaussian projection
+drawn once from `seed`. Nothing is learnt.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
+from slr_lib.data import layout
 from slr_lib.data.appearance import render_view, signer_appearance
 from slr_lib.data.features import write_ce_features
 from slr_lib.data.model import Corpus
 from slr_lib.logging_setup import get_logger
 
 log = get_logger(__name__)
+VIEWS = ("rgb", "pose")
 
 
 @dataclass(frozen=True)
@@ -42,67 +52,116 @@ class FixedClipEncoder:
         if self.image_size % self.pooled:
             raise ValueError("image_size must be a multiple of pooled")
 
-    @cached_property
-    def projection(self) -> np.ndarray:
-        """The fixed (3 * pooled**2, dim) projection, drawn from `seed`."""
-        rng = np.random.default_rng(self.seed)
-        n_in = 3 * self.pooled * self.pooled
-        return (rng.standard_normal((n_in, self.dim)) / np.sqrt(n_in)).astype(np.float32)
-
     def window_starts(self, n_frames: int) -> np.ndarray:
         """First frame of each window: every `stride` frames, at least one window."""
         return np.arange(0, max(1, n_frames - self.window + 1), self.stride)
 
     def encode(self, frames: np.ndarray) -> np.ndarray:
-        """(n_windows, dim) features of (T, size, size) frames; short clips are padded."""
+        """(n_windows, dim) features of per-frame features (T, F); short clips are padded."""
+        frames = np.asarray(frames, dtype=np.float32).reshape(len(frames), -1)
         if len(frames) < self.window:
             pad = np.repeat(frames[-1:], self.window - len(frames), axis=0)
             frames = np.concatenate([frames, pad])
-        k = self.image_size // self.pooled
-        pooled = frames.reshape(len(frames), self.pooled, k, self.pooled, k).mean(axis=(2, 4))
-        flat = pooled.reshape(len(frames), -1)
         starts = self.window_starts(len(frames))
-        windows = flat[starts[:, None] + np.arange(self.window)[None]]  # (n, window, pixels)
+        windows = frames[starts[:, None] + np.arange(self.window)[None]]  # (n, window, F)
         motion = np.abs(np.diff(windows, axis=1)).mean(axis=1)
         stats = np.concatenate([windows.mean(axis=1), windows.std(axis=1), motion], axis=1)
-        return stats @ self.projection
+        return stats @ _projection(stats.shape[1], self.dim, self.seed)
+
+    def rgb_frames(self, view: np.ndarray) -> np.ndarray:
+        """(T, pooled**2) frame features of RGB-like frames (T, image_size, image_size)."""
+        k = self.image_size // self.pooled
+        pooled = view.reshape(len(view), self.pooled, k, self.pooled, k).mean(axis=(2, 4))
+        return pooled.reshape(len(view), -1)
+
+
+@lru_cache(maxsize=8)
+def _projection(n_in: int, dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((n_in, dim)) / np.sqrt(n_in)).astype(np.float32)
+
+
+def pose_frames(data: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """(T, 92) frame features of keypoints, in shoulder widths from the shoulders' midpoint."""
+    data = np.asarray(data, dtype=np.float32)[..., :2]
+    conf = np.asarray(confidence, dtype=np.float32)
+    left = data[:, layout.body_index("LEFT_SHOULDER")]
+    right = data[:, layout.body_index("RIGHT_SHOULDER")]
+    centre = (left + right) / 2
+    width = np.linalg.norm(left - right, axis=1, keepdims=True)
+    width = np.where(width > 1e-3, width, np.median(width) + 1e-3)
+    parts = []
+    for hand in (layout.LEFT_HAND, layout.RIGHT_HAND):
+        points = data[:, hand]
+        seen = (conf[:, hand].min(axis=1) > 0)[:, None]
+        wrist = (points[:, 0] - centre) / width
+        shape = (points - points[:, :1]) / width[:, :, None]
+        parts += [np.where(seen, wrist, 0), np.where(seen, shape.reshape(len(data), -1), 0), seen]
+    mouth = data[:, layout.MOUTH]
+    opening = (mouth[:, 5, 1] - mouth[:, 15, 1])[:, None] / width
+    spread = (mouth[:, 10, 0] - mouth[:, 0, 0])[:, None] / width
+    return np.concatenate([*parts, opening, spread], axis=1).astype(np.float32)
 
 
 def encode_corpus(
-    corpus: Corpus, encoder: FixedClipEncoder, seed: int = 0
+    corpus: Corpus, encoder: FixedClipEncoder, view: str, seed: int = 0
 ) -> dict[str, dict[str, np.ndarray]]:
-    """Features of every source video and every exemplar: {"videos": {...}, "exemplars": {...}}."""
+    """Features of every source video and exemplar: {"videos": {...}, "exemplars": {...}}."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     rng = np.random.default_rng(seed)
     out: dict[str, dict[str, np.ndarray]] = {"videos": {}, "exemplars": {}}
-    looks = signer_appearance(corpus.info)
-    for row in tqdm(
-        corpus.videos.itertuples(), total=len(corpus.videos), desc=f"clip features {corpus.name}"
+    items = [
+        ("videos", row.video_id, row.signer, corpus.poses[row.split], row.pose_index, "signers")
+        for row in corpus.videos.itertuples()
+    ] + [
+        ("exemplars", row.exemplar_id, row.signer, corpus.exemplar_poses, row.pose_index,
+         "dictionary_signers")
+        for row in corpus.exemplars.itertuples()
+    ]  # fmt: skip
+    looks = (
+        {key: signer_appearance(corpus.info, key) for key in {i[-1] for i in items}}
+        if view == "rgb"
+        else {}
+    )
+    for kind, item_id, signer, poses, index, signers in tqdm(
+        items, desc=f"{view} clip features {corpus.name}"
     ):
-        data, conf = corpus.poses[row.split].frames(int(row.pose_index))
-        view = render_view(data, conf, looks[row.signer], encoder.image_size, rng)
-        out["videos"][row.video_id] = encoder.encode(view).astype(np.float16)
-    if len(corpus.exemplars):
-        looks = signer_appearance(corpus.info, "dictionary_signers")
-        for row in tqdm(
-            corpus.exemplars.itertuples(),
-            total=len(corpus.exemplars),
-            desc="clip features exemplars",
-        ):
-            data, conf = corpus.exemplar_poses.frames(int(row.pose_index))
-            view = render_view(data, conf, looks[row.signer], encoder.image_size, rng)
-            out["exemplars"][row.exemplar_id] = encoder.encode(view).astype(np.float16)
+        data, conf = poses.frames(int(index))
+        if view == "rgb":
+            frames = encoder.rgb_frames(
+                render_view(data, conf, looks[signers][signer], encoder.image_size, rng)
+            )
+        else:
+            frames = pose_frames(data, conf)
+        out[kind][item_id] = encoder.encode(frames).astype(np.float16)
     return out
 
 
+def write_meta(folder: Path, encoder: FixedClipEncoder, view: str) -> None:
+    """Record how the clips were cut and encoded, beside the features (`meta.json`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"encoder": "fixed", "view": view, **asdict(encoder)}
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def read_meta(folder: str | Path) -> dict:
+    """The clip window and stride (and encoder settings) of a features folder."""
+    path = Path(folder) / "meta.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: the folder does not say how clips were cut")
+    return json.loads(path.read_text())
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write the fixed encoder's clip features of the simulated corpora (CE-layout pickles)."""
+    """Write both views' fixed clip features of the simulated corpora (CE-layout pickles)."""
     from slr_lib.config import PROFILES, ParamsError, load_params
 
     parser = argparse.ArgumentParser(prog="slr-clip-features", description=main.__doc__)
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--profile", choices=PROFILES)
     parser.add_argument("--corpora", type=Path, default=Path("data/simulated"))
-    parser.add_argument("--out", type=Path, default=Path("data/features/rgb_fixed"))
+    parser.add_argument("--out", type=Path, default=Path("data/features"))
     args = parser.parse_args(argv)
     try:
         section = load_params(args.params, args.profile)["features"]
@@ -110,11 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         log.error("invalid params: %s", err)
         return 2
     encoder = FixedClipEncoder(**{k: section[k] for k in FixedClipEncoder.__dataclass_fields__})
-    for name in ("main", "pretrain"):
-        features = encode_corpus(Corpus.load(args.corpora / name), encoder, encoder.seed)
-        for kind, table in features.items():
-            if table:
-                write_ce_features(args.out / f"{name}_{kind}.pkl", table)
+    for view in VIEWS:
+        folder = args.out / f"{view}_fixed"
+        write_meta(folder, encoder, view)
+        for name in ("main", "pretrain"):
+            features = encode_corpus(Corpus.load(args.corpora / name), encoder, view, encoder.seed)
+            for kind, table in features.items():
+                if table:
+                    write_ce_features(folder / f"{name}_{kind}.pkl", table)
     log.info("wrote clip features to %s", args.out)
     return 0
 
