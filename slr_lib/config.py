@@ -7,6 +7,7 @@ A value may depend on the profile: write it as a mapping with exactly the keys
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +18,13 @@ import yaml
 from slr_lib.data.simulate.params import schema as corpus_schema
 
 PROFILES = ("tiny", "small", "full")
+
+# Training knobs shared by the cross-modal chapters.
+_CROSSMODAL = {
+    "corpus_dir": str, "features_dir": str, "clusters": int, "out_dim": int,
+    "margin": (int, float), "lr": (int, float), "weight_decay": (int, float),
+    "batch_size": int, "epochs": int, "seeds": list, "word2vec_dim": int,
+}  # fmt: skip
 
 # Required keys per stage section, with the type each resolved value must have.
 STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -36,6 +44,8 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "dim": int,
         "seed": int,
     },  # fmt: skip
+    "crossmodal_pooling": {**_CROSSMODAL, "embedding": str, "poolings": list},
+    "crossmodal_text": {**_CROSSMODAL, "pooling": str, "embeddings": list},
     "data": {
         "corpus_dir": str,
         "pretrain_dir": str,
@@ -81,7 +91,10 @@ def resolve_params(raw: Mapping[str, Any]) -> dict[str, Any]:
                 f"params key '{stage}' is missing or not a mapping; "
                 f"it needs the keys: {', '.join(schema)}"
             )
-        picked = {key: _pick(f"{stage}.{key}", value, profile) for key, value in section.items()}
+        picked = {
+            key: copy.deepcopy(_pick(f"{stage}.{key}", value, profile))  # sections may share
+            for key, value in section.items()
+        }
         _check_keys(f"{stage}.", picked, schema)
         resolved[stage] = picked
     return resolved

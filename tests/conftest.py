@@ -1,11 +1,15 @@
-"""Shared fixtures: the project root and small helpers for writing notebooks."""
+"""Shared fixtures: the project root, a very small simulated corpus, notebook helpers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from slr_lib.data.simulate.generate import generate
+from slr_lib.data.simulate.params import CorpusParams
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +35,21 @@ def write_notebook(path: Path, *sources: str, params: str | None = None) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+SMALL = CorpusParams(
+    n_train=24, n_val=8, n_test=8, lexicon_size=60, n_signers=3, n_dictionary_signers=3,
+    pretrain_sentences=20, pretrain_lexicon_size=40,
+)  # fmt: skip
+
+
+def make(tmp_path_factory, name: str, **changes):
+    out = tmp_path_factory.mktemp(name)
+    main, pretrain = generate(replace(SMALL, **changes), out)
+    return out, main, pretrain
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """(output folder, main corpus, pre-training corpus) with the SMALL parameters."""
+    return make(tmp_path_factory, "corpus")

@@ -7,8 +7,7 @@ import yaml
 from slr_lib.config import load_params
 from slr_lib.data.model import Corpus
 from slr_lib.data.simulate.params import CorpusParams
-from tests.conftest import ROOT
-from tests.data.conftest import make
+from tests.conftest import ROOT, make
 
 
 def digest(folder) -> dict[str, str]:

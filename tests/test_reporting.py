@@ -1,0 +1,24 @@
+import pandas as pd
+import pytest
+
+from slr_lib.reporting import compare_means, format_mean_std, mean_std
+
+
+def runs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"arm": ["a", "a", "a", "b", "b", "b"], "R1": [10.0, 12.0, 14.0, 5.0, 6.0, 7.0]}
+    )
+
+
+def test_mean_std_and_format():
+    summary = mean_std(runs(), "arm", ["R1"])
+    assert summary.loc["a", "R1_mean"] == 12.0 and summary.loc["a", "R1_std"] == pytest.approx(2.0)
+    assert format_mean_std(summary, ["R1"]).loc["b", "R1"] == "6.0 ± 1.0"
+
+
+def test_compare_means_uses_the_spread():
+    summary = mean_std(runs(), "arm", ["R1"])
+    assert compare_means(summary, "a", "b", "R1") == "holds"  # 6 points apart, std at most 2
+    assert compare_means(summary, "b", "a", "R1") == "does not hold"
+    close = mean_std(runs().assign(R1=[10.0, 12.0, 14.0, 11.0, 12.0, 13.0]), "arm", ["R1"])
+    assert compare_means(close, "a", "b", "R1") == "inconclusive"
