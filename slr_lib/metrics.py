@@ -46,13 +46,15 @@ def v2t_ranks(
     n_videos = sims.shape[1]
     if np.bincount(caption_video, minlength=n_videos).min() == 0:
         raise ValueError("v2t metrics need at least one caption for every video (column)")
-    columns = np.ascontiguousarray(sims.T)
-    caption_ranks = np.empty(sims.shape[0], dtype=np.float64)
+    target = sims[np.arange(sims.shape[0]), caption_video]
+    better = np.zeros(sims.shape[0], dtype=np.int64)
+    tied = np.zeros(sims.shape[0], dtype=np.int64)
     for start in range(0, sims.shape[0], _CHUNK_ROWS):
-        rows = slice(start, start + _CHUNK_ROWS)
-        block = columns[caption_video[rows]]  # each caption's video as a query over captions
-        target = sims[np.arange(sims.shape[0])[rows], caption_video[rows]][:, None]
-        caption_ranks[rows] = _rank(block, target, ties)
+        # column j of the block: other captions' scores for caption j's video
+        block = sims[start : start + _CHUNK_ROWS][:, caption_video]
+        better += np.count_nonzero(block > target, axis=0)
+        tied += np.count_nonzero(block == target, axis=0)
+    caption_ranks = _apply_tie_rule(better, tied - 1, ties)
     ranks = np.full(n_videos, np.inf)
     np.minimum.at(ranks, caption_video, caption_ranks)
     return ranks
@@ -106,9 +108,14 @@ def chance_metrics(n_videos: int) -> dict[str, float]:
 
 def _rank(block: np.ndarray, target: np.ndarray, ties: str) -> np.ndarray:
     better = np.count_nonzero(block > target, axis=1)
+    tied_others = np.count_nonzero(block == target, axis=1) - 1
+    return _apply_tie_rule(better, tied_others, ties)
+
+
+def _apply_tie_rule(better: np.ndarray, tied_others: np.ndarray, ties: str) -> np.ndarray:
+    """0-based rank from the counts of better and of other tied scores."""
     if ties == "optimistic":
         return better.astype(np.float64)
-    tied_others = np.count_nonzero(block == target, axis=1) - 1
     return better + (tied_others / 2.0 if ties == "average" else tied_others)
 
 

@@ -7,8 +7,9 @@ Nothing here normalises vectors: pass normalised ones if you want cosine scores.
 
 Two kinds of index:
 
-* ``"flat"`` (`faiss.IndexFlatIP`): exhaustive, exact search; the right choice up to a few
-  hundred thousand videos and the reference for the other kind.
+* ``"flat"`` (`faiss.IndexFlatIP`): exhaustive, exact search, the reference for the other
+  kind; its cost grows linearly with the collection (scripts/benchmark_retrieval.py measures
+  it up to a million videos).
 * ``"ivf"`` (`faiss.IndexIVFFlat` with the inner-product metric): the collection is split into
   `nlist` cells by k-means and a query visits only the `nprobe` cells closest to it. Faster on
   large collections, but approximate: with ``nprobe == nlist`` it is exact again. It needs
@@ -315,15 +316,15 @@ class VideoIndex:
                 f"{path}: index holds {cpu_index.ntotal} vectors of dim {cpu_index.d}, "
                 f"ids.json {len(ids)} ids of dim {meta['dim']}"
             )
-        self = cls(meta["dim"], meta["kind"], meta["nlist"], meta["nprobe"], use_gpu=use_gpu)
-        if self.kind == "ivf":
-            cpu_index.nprobe = self.nprobe
-        self._index = self._to_device(cpu_index)
-        self._ids = list(ids)
-        self._id_set = set(ids)
-        if len(self._id_set) != len(self._ids):
+        if len(set(ids)) != len(ids):
             raise ValueError(f"{path / META_FILE} holds duplicate ids")
-        return self
+        index = cls(meta["dim"], meta["kind"], meta["nlist"], meta["nprobe"], use_gpu=use_gpu)
+        if index.kind == "ivf":
+            cpu_index.nprobe = index.nprobe
+        index._index = index._to_device(cpu_index)
+        index._ids = list(ids)
+        index._id_set = set(ids)
+        return index
 
 
 def brute_force_search(
