@@ -33,6 +33,7 @@ format: setup
 bench: setup
 	bash scripts/benchmark_foundation.sh
 	python scripts/benchmark_corpus.py
+	python scripts/benchmark_retrieval.py
 
 clean:
 	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features

@@ -95,3 +95,10 @@ def test_v2t_needs_a_caption_for_every_video():
 def test_unknown_tie_rule():
     with pytest.raises(ValueError, match="ties must be one of"):
         metrics.t2v_ranks(np.eye(2), ties="random")
+
+
+def test_worst_ranking_puts_every_match_last():
+    sims = -np.eye(6)  # each query scores its own video lowest
+    t2v = metrics.t2v_metrics(sims)
+    assert t2v["R1"] == 0.0 and t2v["R5"] == 0.0 and t2v["MedR"] == 6.0 and t2v["MeanR"] == 6.0
+    assert metrics.v2t_metrics(sims)["MedR"] == 6.0

@@ -65,3 +65,14 @@ def test_too_small_splits_and_device():
     with pytest.raises(ValueError, match="at least two pairs"):
         train_crossmodal(one, one, CONFIG)
     assert pick_device("cpu").type == "cpu"
+
+
+def test_a_query_of_unknown_words_still_gets_a_ranking():
+    train, val = synthetic_split(64, 0, CODES), synthetic_split(16, 1, CODES)
+    model = train_crossmodal(
+        train, val, TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1)
+    ).model
+    val.words[0] = np.zeros((1, 12), np.float32)  # the embedders' unknown vector
+    sims = similarities(model, val)
+    assert np.isfinite(sims).all()
+    assert 0 <= evaluate(model, val)["t2v"]["MedR"] <= 16
