@@ -130,6 +130,15 @@ def _check_keys(prefix: str, section: Mapping[str, Any], schema: Mapping[str, An
             raise ParamsError(f"params key '{prefix}{key}' must be of type {names}, got {value!r}")
 
 
+def cli_section(path: str | Path, profile: str | None, name: str) -> dict[str, Any]:
+    """One resolved section for a command-line tool; an invalid file exits with status 2."""
+    try:
+        return load_params(path, profile)[name]
+    except ParamsError as err:
+        print(f"error: invalid params: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+
+
 def main(argv: list[str] | None = None) -> int:
     """`slr-params`: validate a params file and print its resolved form, or the error."""
     parser = argparse.ArgumentParser(description=main.__doc__)

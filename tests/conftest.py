@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,3 +54,12 @@ def make(tmp_path_factory, name: str, **changes):
 def generated(tmp_path_factory):
     """(output folder, main corpus, pre-training corpus) with the SMALL parameters."""
     return make(tmp_path_factory, "corpus")
+
+
+@pytest.fixture
+def warnings_seen(caplog: pytest.LogCaptureFixture):
+    """Log records of the (non-propagating) slr_lib logger."""
+    logger = logging.getLogger("slr_lib")
+    logger.addHandler(caplog.handler)
+    yield caplog
+    logger.removeHandler(caplog.handler)

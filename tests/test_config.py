@@ -84,3 +84,17 @@ def test_cli_reports_errors_with_exit_code_2(tmp_path, capsys):
     good.write_text(yaml.safe_dump(RAW))
     assert main([str(good), "--profile", "tiny"]) == 0
     assert "n_videos: 10" in capsys.readouterr().out
+
+
+def test_cli_section_exits_with_the_reason(tmp_path, capsys):
+    from slr_lib.config import cli_section
+
+    bad = tmp_path / "params.yaml"
+    bad.write_text(yaml.safe_dump(with_change("protocol.seeds", delete=True)))
+    with pytest.raises(SystemExit) as stop:
+        cli_section(bad, None, "protocol")
+    assert stop.value.code == 2
+    assert "'protocol.seeds' is missing" in capsys.readouterr().err
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(RAW))
+    assert cli_section(good, "tiny", "protocol")["n_videos"] == 10

@@ -155,7 +155,7 @@ def read_meta(folder: str | Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Write both views' fixed clip features of the simulated corpora (CE-layout pickles)."""
-    from slr_lib.config import PROFILES, ParamsError, load_params
+    from slr_lib.config import PROFILES, cli_section
 
     parser = argparse.ArgumentParser(prog="slr-clip-features", description=main.__doc__)
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
@@ -163,11 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=Path("data/simulated"))
     parser.add_argument("--out", type=Path, default=Path("data/features"))
     args = parser.parse_args(argv)
-    try:
-        section = load_params(args.params, args.profile)["features"]
-    except ParamsError as err:
-        log.error("invalid params: %s", err)
-        return 2
+    section = cli_section(args.params, args.profile, "features")
     encoder = FixedClipEncoder(**{k: section[k] for k in FixedClipEncoder.__dataclass_fields__})
     for view in VIEWS:
         folder = args.out / f"{view}_fixed"

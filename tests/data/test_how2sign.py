@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import types
 from pathlib import Path
@@ -104,15 +103,6 @@ def pose_dir(tmp_path: Path) -> Path:
     ]:
         save_keypoints(folder / f"{video}.pose", frames)
     return folder
-
-
-@pytest.fixture
-def warnings_seen(caplog: pytest.LogCaptureFixture):
-    """Log records of the (non-propagating) slr_lib logger."""
-    logger = logging.getLogger("slr_lib")
-    logger.addHandler(caplog.handler)
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 def test_tab_table_is_read_verbatim_and_says_its_timing(tables):

@@ -21,15 +21,6 @@ def train_texts() -> list[str]:
     return list(TRAIN)
 
 
-@pytest.fixture
-def warnings_seen(caplog: pytest.LogCaptureFixture):
-    """Log records of the (non-propagating) slr_lib logger."""
-    logger = logging.getLogger("slr_lib")
-    logger.addHandler(caplog.handler)
-    yield caplog
-    logger.removeHandler(caplog.handler)
-
-
 def unknown_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         record.getMessage()

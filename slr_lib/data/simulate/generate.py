@@ -466,18 +466,14 @@ def _frames(n: int, signer: Signer) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Generate the simulated corpus from params.yaml's `corpus` section."""
-    from slr_lib.config import PROFILES, ParamsError, load_params
+    from slr_lib.config import PROFILES, cli_section
 
     parser = argparse.ArgumentParser(prog="slr-corpus", description=main.__doc__)
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--profile", choices=PROFILES)
     parser.add_argument("--out", type=Path, default=Path("data/simulated"))
     args = parser.parse_args(argv)
-    try:
-        section = load_params(args.params, args.profile)["corpus"]
-    except ParamsError as err:
-        log.error("invalid params: %s", err)
-        return 2
+    section = cli_section(args.params, args.profile, "corpus")
     generate(CorpusParams.from_params(section), args.out)
     return 0
 
