@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from slr_lib.data.layout import LEFT_HAND, RIGHT_HAND
 from slr_lib.data.model import Corpus
 from slr_lib.data.sentences import n_words
 
@@ -130,9 +131,7 @@ def dictionary_coverage(corpus: Corpus) -> pd.DataFrame:
 
 
 def hand_detection_rate(corpus: Corpus, split: str) -> float:
-    """Share of frames where the dominant-side detector found a hand (either hand counts)."""
-    from slr_lib.data.layout import LEFT_HAND, RIGHT_HAND
-
+    """Share of a split's frames in which the detector found at least one hand."""
     conf = np.asarray(corpus.poses[split].confidence)
     seen = (conf[:, LEFT_HAND].max(axis=1) > 0) | (conf[:, RIGHT_HAND].max(axis=1) > 0)
     return float(seen.mean())

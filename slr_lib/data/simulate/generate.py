@@ -148,12 +148,11 @@ def _build_corpus(
     videos, sentences, signs = [], [], []
     arrays: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in split_sizes}
     dropped = 0
+    grammar = _grammar(params)
     for index, rows in tqdm(grouped.groupby("video_index", sort=True), desc=f"rendering {name}"):
         rng = np.random.default_rng(video_seqs[int(index)])
         signer = signers[int(rng.integers(len(signers)))]
-        units = [
-            sentence_to_units(t, language.glosses, _grammar(params), rng) for t in rows["text"]
-        ]
+        units = [sentence_to_units(t, language.glosses, grammar, rng) for t in rows["text"]]
         kept = [(text, u) for text, u in zip(rows["text"], units, strict=True) if u]
         dropped += len(units) - len(kept)
         if not kept:
