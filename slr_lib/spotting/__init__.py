@@ -1,0 +1,1 @@
+"""Sign spotting: locating signs in continuous signing (mouthing, dictionaries, one-shot)."""
