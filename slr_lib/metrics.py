@@ -3,13 +3,19 @@
 Rows of a similarity matrix are text queries, columns are videos. Ranks are 0-based and tied
 scores share the average of their positions, so a rank can be 0.5. R@1 counts ranks that are
 exactly 0, R@K (K > 1) ranks below K; MedR and MeanR are 1-based.
+
+Sign spotting is scored by the ECCV 2022 challenge's rule, quirks included (`spotting_f1`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+
+from slr_lib.data.spotting_pickle import SpottingArrays, SpottingFormatError, spotting_arrays
+from slr_lib.logging_setup import get_logger
 
 RECALL_KS = (1, 5, 10, 50)
 TIE_RULES = ("average", "optimistic", "pessimistic")
@@ -145,3 +151,157 @@ def _validate(
     if caption_video.min() < 0 or caption_video.max() >= n_videos:
         raise ValueError(f"caption_video values must lie in [0, {n_videos})")
     return sims, caption_video
+
+
+SPOTTING_IOU_THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+log = get_logger(__name__)
+
+
+def spotting_f1(
+    ground_truth: Mapping[str, Any],
+    predictions: Mapping[str, Any],
+    classes: Iterable[int] | None = None,
+    thresholds: Sequence[float] = SPOTTING_IOU_THRESHOLDS,
+) -> tuple[float, float, float]:
+    """(precision, recall, F1) of sign spotting, by the ECCV 2022 challenge's rule.
+
+    Both tables map a video key to `[[class_id, start_ms, end_ms], ...]`. For each IoU threshold
+    t in 0.2, 0.25, ..., 0.8 and each ground-truth video:
+
+    1. its predictions are sorted by start (stably) and a prediction is dropped when the *next*
+       one in that order has the same class and starts before it ends (touching spans are
+       kept); only neighbours are compared, so of a chain of overlapping same-class
+       predictions only the last survives;
+    2. a ground-truth segment is a true positive when *any* kept prediction of its class has
+       IoU >= t (IoU = overlap / (max end - min start), compared exactly);
+    3. fn = #segments - tp and fp = #kept predictions - tp.
+
+    tp, fp and fn are summed over videos and thresholds into one micro-F1.
+
+    Quirks kept for comparability with the leaderboard (this is not one-to-one matching):
+    one prediction may make several segments true positives, so a video's fp can be negative
+    and precision can exceed 1 (a warning says how many videos did this); duplicates that do
+    not overlap their neighbour all count.
+
+    Rules for bad input: a ground-truth video without predictions has none (all its segments
+    are fn); predictions for videos absent from the ground truth are ignored, as the official
+    script does, and a warning gives their count; a class id outside `classes` (default: the
+    classes present in the ground truth) and any malformed entry (non-integral class,
+    negative, empty or reversed span, not three numbers) raise a ValueError naming the video.
+    A ratio whose denominator is 0 is 0, so empty tables score (0, 0, 0).
+    """
+    tp, fp, fn = spotting_counts(ground_truth, predictions, classes, thresholds).sum(axis=0)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return float(precision), float(recall), float(f1)
+
+
+def spotting_counts(
+    ground_truth: Mapping[str, Any],
+    predictions: Mapping[str, Any],
+    classes: Iterable[int] | None = None,
+    thresholds: Sequence[float] = SPOTTING_IOU_THRESHOLDS,
+) -> np.ndarray:
+    """(n_thresholds, 3) integer counts tp, fp, fn per IoU threshold (rules of `spotting_f1`)."""
+    truth = spotting_arrays(ground_truth, "ground truth")
+    preds = spotting_arrays(_predictions_for(truth.keys, predictions), "predictions")
+    known = np.unique(truth.classes) if classes is None else np.unique(list(classes))
+    _check_classes(truth, known, "ground truth")
+    _check_classes(preds, known, "predictions")
+    index = {key: i for i, key in enumerate(truth.keys)}
+    pred_video = np.array([index[key] for key in preds.keys], dtype=np.int64)[preds.video]
+    kept = _kept_predictions(pred_video, preds)
+    best = _best_iou(
+        truth, *(a[kept] for a in (pred_video, preds.classes, preds.starts, preds.ends))
+    )
+    limits = np.asarray(thresholds, dtype=np.float64)
+    tp = np.count_nonzero(best[None, :] >= limits[:, None], axis=1)
+    _warn_multiple_matches(truth, best >= limits.min(), pred_video[kept])
+    return np.stack([tp, np.count_nonzero(kept) - tp, len(truth.classes) - tp], axis=1)
+
+
+def _predictions_for(keys: Sequence[str], predictions: Mapping[str, Any]) -> dict[str, Any]:
+    """The predictions of ground-truth videos; the others are ignored with a warning."""
+    if not isinstance(predictions, Mapping):
+        raise SpottingFormatError(
+            f"predictions must map video keys to entry lists, got {type(predictions).__name__}"
+        )
+    known = set(keys)
+    unknown = [key for key in predictions if key not in known]
+    if unknown:
+        log.warning(
+            "ignoring predictions for %d videos absent from the ground truth (e.g. %r)",
+            len(unknown),
+            unknown[0],
+        )
+    return {key: value for key, value in predictions.items() if key in known}
+
+
+def _check_classes(table: SpottingArrays, known: np.ndarray, what: str) -> None:
+    bad = np.flatnonzero(~np.isin(table.classes, known))
+    if bad.size:
+        video = table.keys[table.video[bad[0]]]
+        raise SpottingFormatError(
+            f"{what}: video {video!r}: unknown class id {table.classes[bad[0]]} "
+            f"(known classes: {known[:10].tolist()}{' ...' if known.size > 10 else ''})"
+        )
+
+
+def _kept_predictions(video: np.ndarray, preds: SpottingArrays) -> np.ndarray:
+    """Mask of predictions not overlapped by their same-class successor in start order."""
+    order = np.lexsort((preds.starts, video))
+    this, nxt = order[:-1], order[1:]
+    dropped = (
+        (video[this] == video[nxt])
+        & (preds.classes[this] == preds.classes[nxt])
+        & (preds.starts[nxt] < preds.ends[this])
+    )
+    kept = np.ones(len(video), dtype=bool)
+    kept[this[dropped]] = False
+    return kept
+
+
+def _best_iou(
+    truth: SpottingArrays,
+    video: np.ndarray,
+    classes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> np.ndarray:
+    """Each ground-truth segment's highest IoU with a prediction of its video and class."""
+    _, codes = np.unique(np.concatenate([truth.classes, classes]), return_inverse=True)
+    width = int(codes.max(initial=0)) + 1
+    truth_key = truth.video * width + codes[: len(truth.classes)]
+    pred_key = video * width + codes[len(truth.classes) :]
+    order = np.argsort(pred_key, kind="stable")
+    lo = np.searchsorted(pred_key[order], truth_key, side="left")
+    n_pairs = np.searchsorted(pred_key[order], truth_key, side="right") - lo
+    segment = np.repeat(np.arange(len(truth_key)), n_pairs)
+    first = np.repeat(lo - np.concatenate([[0], np.cumsum(n_pairs)[:-1]]), n_pairs)
+    pred = order[first + np.arange(len(segment))]
+    overlap = np.minimum(ends[pred], truth.ends[segment]) - np.maximum(
+        starts[pred], truth.starts[segment]
+    )
+    hull = np.maximum(ends[pred], truth.ends[segment]) - np.minimum(
+        starts[pred], truth.starts[segment]
+    )
+    best = np.zeros(len(truth_key))
+    np.maximum.at(best, segment, np.maximum(overlap, 0.0) / hull)
+    return best
+
+
+def _warn_multiple_matches(
+    truth: SpottingArrays, matched: np.ndarray, kept_video: np.ndarray
+) -> None:
+    """Warn when a video has more true positives than kept predictions (negative fp)."""
+    n_videos = len(truth.keys)
+    tp = np.bincount(truth.video[matched], minlength=n_videos)
+    n_kept = np.bincount(kept_video, minlength=n_videos)
+    count = int(np.count_nonzero(tp > n_kept))
+    if count:
+        log.warning(
+            "in %d videos one prediction matched several ground-truth segments: counted as the "
+            "challenge does (fp goes negative there)",
+            count,
+        )
