@@ -53,6 +53,26 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "example_split": str,
         "filmstrip_frames": int,
     },
+    "spot_align": {
+        "corpus_dir": str,
+        "pretrain_dir": str,
+        "iterations": int,
+        "mouthing_threshold": (int, float),
+        "min_phonemes": int,
+        "dictionary_threshold": (int, float),
+        "search_pad_s": (int, float),
+        "epochs": int,
+        "pretrain_epochs": int,
+        "batch_size": int,
+        "lr": (int, float),
+        "lr_drop": (int, float),
+        "width": int,
+        "embed_dim": int,
+        "feature_stride": int,
+        "seed": int,
+        "init_study": bool,
+        "speech_study": bool,
+    },
 }
 TOP_LEVEL_SCHEMA: dict[str, type | tuple[type, ...]] = {"profile": str, "kernel": str}
 

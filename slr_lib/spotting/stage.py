@@ -1,0 +1,266 @@
+"""The `spot_align` pipeline stage: every sign-recognition model the SPOT-ALIGN chapters compare.
+
+It trains, in order:
+
+1. `bobsl`: a model pre-trained on the related sign language (the BOBSL role), from that
+   corpus's own sign annotations; `dictionary`: one trained on the dictionary exemplars alone
+   (the WLASL initialisation of Table A.1);
+2. the mouthing spottings (M) of the training subtitles and the SPOT-ALIGN loop from `bobsl`
+   (joint models J1..JL, dictionary spottings D1..DL);
+3. the Table 1 embedding models on continuous signing only: M, M+Di at the restricted and at
+   the expanded vocabulary;
+4. Table A.1: M and M+D1 again from the `dictionary` and from a random initialisation;
+5. Table 5: the whole chain again with speech-aligned subtitles (its final model only).
+
+Each embedding model then runs densely over every video: its embeddings (every
+`feature_stride`-th window) become clip features in the Collaborative Experts layout for the CM
+chapters, its best class and probability per window (stride 1, val and test videos) the SR input.
+`summary.json` records yields, precision against the hidden truth, recognition accuracy on the
+verified test signs, and where the time went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slr_lib.data.features import write_ce_features
+from slr_lib.data.model import Corpus
+from slr_lib.data_loader.recognition import save_recognition
+from slr_lib.data_loader.sign_windows import (
+    centre_crops,
+    class_index,
+    exemplar_features,
+    exemplar_windows,
+    truth_windows,
+    video_features,
+)
+from slr_lib.logging_setup import get_logger
+from slr_lib.model.checkpoints import SignModel, save_sign_model
+from slr_lib.model.dense import dense_outputs
+from slr_lib.model.sign_recognition import WINDOW
+from slr_lib.spotting.evaluation import spotting_summary, verified_signs
+from slr_lib.spotting.mouthing import spot_mouthings
+from slr_lib.spotting.spot_align import (
+    SpotAlignConfig,
+    SpotAlignRun,
+    embedding_model,
+    run_spot_align,
+)
+from slr_lib.trainer.sign_recognition import (
+    SignTrainConfig,
+    topk_accuracy,
+    train_sign_recognizer,
+    window_logits,
+)
+
+log = get_logger(__name__)
+EVALUATED_SPLITS = ("val", "test")
+
+
+class Timer:
+    """Wall time per named phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, start: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+def train_config(section: Mapping[str, Any], epochs_key: str = "epochs") -> SignTrainConfig:
+    """The sign-recognition training settings of the params section."""
+    return SignTrainConfig(
+        epochs=section[epochs_key], batch_size=section["batch_size"], lr=section["lr"],
+        lr_drop=section["lr_drop"], width=section["width"], embed_dim=section["embed_dim"],
+        seed=section["seed"],
+    )  # fmt: skip
+
+
+def pretrained_models(
+    pretrain: Corpus, main: Corpus, exemplars: Mapping[str, np.ndarray], config: SignTrainConfig
+) -> dict[str, SignModel]:
+    """`bobsl` (the related language's signs) and `dictionary` (the exemplars) models."""
+    features = video_features(pretrain)
+    classes = class_index(pretrain.signs["gloss"].unique())
+    windows = truth_windows(pretrain.signs, features, classes)
+    bobsl, _ = train_sign_recognizer(windows, len(classes), config, desc="pre-training")
+    glosses = class_index(main.exemplars["gloss"].unique())
+    ex_windows = exemplar_windows(main.exemplars, exemplars, glosses)
+    dictionary, _ = train_sign_recognizer(ex_windows, len(glosses), config, desc="dictionaries")
+    return {
+        "bobsl": SignModel(bobsl, sorted(classes, key=classes.get), len(windows)),
+        "dictionary": SignModel(dictionary, sorted(glosses, key=glosses.get), len(ex_windows)),
+    }
+
+
+def run_summary(run: SpotAlignRun, signs: pd.DataFrame | None) -> dict[str, Any]:
+    """Yield and precision of every step, at the expanded and the restricted vocabulary."""
+    steps = {}
+    for step, found in run.spottings.items():
+        restricted = found[found["gloss"].isin(run.restricted)]
+        steps[step] = {
+            "expanded": spotting_summary(found, signs),
+            "restricted": spotting_summary(restricted, signs),
+        }
+    return {"restricted_vocabulary": len(run.restricted), "steps": steps, "stopped": run.stopped}
+
+
+def save_run(out: Path, name: str, run: SpotAlignRun) -> None:
+    """Spottings of every step, and every dictionary candidate, as parquet tables."""
+    folder = out / "spottings" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for step, table in run.spottings.items():
+        table.to_parquet(folder / f"{step}.parquet", index=False)
+    for step, table in run.candidates.items():
+        table.to_parquet(folder / f"{step}_candidates.parquet", index=False)
+
+
+def recognition_accuracy(
+    model: SignModel, test_windows: np.ndarray, labels: np.ndarray, restricted: list[str]
+) -> dict[str, float]:
+    """Top-1/top-5 on the verified test signs, among the restricted vocabulary's classes."""
+    columns = [model.classes.index(g) for g in restricted if g in model.classes]
+    if len(columns) < len(restricted):
+        return {}
+    return topk_accuracy(window_logits(model.model, test_windows)[:, columns], labels)
+
+
+def export_model(
+    out: Path,
+    name: str,
+    model: SignModel,
+    corpus: Corpus,
+    features: Mapping[str, np.ndarray],
+    stride: int,
+    with_recognition: bool = True,
+) -> None:
+    """Weights, clip features for CM, and per-window recognition for SR."""
+    save_sign_model(out / "models" / f"{name}.pt", model)
+    split_of = corpus.videos.set_index("video_id")["split"]
+    clips, recognition = {}, {}
+    for video_id, frames in features.items():
+        dense = dense_outputs(model.model, frames)
+        clips[video_id] = dense.embeddings[::stride].astype(np.float16)
+        if with_recognition and split_of[video_id] in EVALUATED_SPLITS:
+            recognition[video_id] = (dense.labels, dense.probabilities)
+    folder = out / "features" / name
+    write_ce_features(folder / "main_videos.pkl", clips)
+    meta = {"encoder": "sign_recognition", "model": name, "view": "pose",
+            "window": WINDOW, "stride": stride}  # fmt: skip
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    if with_recognition:
+        save_recognition(out / "recognition" / f"{name}.npz", recognition)
+
+
+def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
+    """Train and export every model; return the summary written to `summary.json`."""
+    timer, t = Timer(), time.perf_counter()
+    main = Corpus.load(section["corpus_dir"])
+    pretrain = Corpus.load(section["pretrain_dir"])
+    features = video_features(main)
+    exemplars = exemplar_features(main)
+    timer("pose features", t)
+    config = train_config(section)
+    loop = SpotAlignConfig(
+        iterations=section["iterations"], dictionary_threshold=section["dictionary_threshold"],
+        pad_s=section["search_pad_s"], train=config,
+    )  # fmt: skip
+
+    t = time.perf_counter()
+    models = pretrained_models(pretrain, main, exemplars, train_config(section, "pretrain_epochs"))
+    timer("pre-training", t)
+
+    def mouthings(timing: str) -> pd.DataFrame:
+        return spot_mouthings(
+            main, "train", timing, section["mouthing_threshold"], section["min_phonemes"],
+            set(main.exemplars["gloss"]), pad_s=section["search_pad_s"],
+        )  # fmt: skip
+
+    def chain(name: str, init: SignModel | None, timing: str, iterations: int) -> SpotAlignRun:
+        t = time.perf_counter()
+        found = mouthings(timing)
+        timer("mouthing spotting", t)
+        t = time.perf_counter()
+        settings = replace(loop, iterations=iterations, timing=timing)
+        run = run_spot_align(main, found, features, exemplars, init and init.model, settings)
+        timer("SPOT-ALIGN loop", t)
+        save_run(out, name, run)
+        return run
+
+    def embedding(run: SpotAlignRun, step: str, expanded: bool, init: SignModel | None):
+        t = time.perf_counter()
+        model = embedding_model(run, step, expanded, features, init and init.model, config)
+        timer("embedding models", t)
+        return model
+
+    runs = {"main": chain("main", models["bobsl"], "sign", loop.iterations)}
+    main_run = runs["main"]
+    models["M"] = embedding(main_run, "M", False, models["bobsl"])
+    for step in [s for s in main_run.spottings if s != "M"]:
+        for expanded, tag in ((False, "R"), (True, "X")):
+            models[f"M+{step}_{tag}"] = embedding(main_run, step, expanded, models["bobsl"])
+    if section["init_study"]:
+        for init_name, init in (("dictionary", models["dictionary"]), ("random", None)):
+            run = runs[f"{init_name}_init"] = chain(f"{init_name}_init", init, "sign", 1)
+            models[f"M@{init_name}"] = embedding(run, "M", False, init)
+            if "D1" in run.spottings:
+                models[f"M+D1_R@{init_name}"] = embedding(run, "D1", False, init)
+    if section["speech_study"]:
+        run = runs["speech"] = chain("speech", models["bobsl"], "speech", loop.iterations)
+        last = [s for s in run.spottings if s != "M"][-1:] or ["M"]
+        models["speech"] = embedding(run, last[0], last[0] != "M", models["bobsl"])
+
+    t = time.perf_counter()
+    split_of = main.videos.set_index("video_id")["split"]
+    restricted = main_run.restricted
+    test = verified_signs(main.signs, features, class_index(restricted), split_of)
+    crops = centre_crops(test)
+    accuracy = {
+        n: recognition_accuracy(m, crops, test.labels, restricted) for n, m in models.items()
+    }
+    timer("recognition accuracy", t)
+    t = time.perf_counter()
+    for name, model in models.items():
+        export_model(out, name, model, main, features, section["feature_stride"],
+                     with_recognition=name != "bobsl")  # fmt: skip
+    timer("dense inference and export", t)
+    summary = {
+        "runs": {name: run_summary(run, main.signs) for name, run in runs.items()},
+        "models": {
+            name: {"classes": len(m.classes), "annotations": m.annotations, **accuracy[name]}
+            for name, m in models.items()
+        },
+        "verified_test_signs": len(test),
+        "seconds": timer.seconds,
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `spot_align` stage with the params file's `spot_align` section."""
+    from slr_lib.config import PROFILES, cli_section
+
+    parser = argparse.ArgumentParser(prog="slr-spot-align", description=main.__doc__)
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--profile", choices=PROFILES)
+    parser.add_argument("--out", type=Path, default=Path("data/spotalign"))
+    args = parser.parse_args(argv)
+    section = cli_section(args.params, args.profile, "spot_align")
+    summary = run_stage(section, args.out)
+    log.info("spot_align done in %.0f s: %s", sum(summary["seconds"].values()), summary["seconds"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
