@@ -34,6 +34,8 @@ bench: setup
 	bash scripts/benchmark_foundation.sh
 	python scripts/benchmark_corpus.py
 	python scripts/benchmark_retrieval.py
+	python scripts/benchmark_dense.py
+	python scripts/benchmark_spotting.py
 
 clean:
-	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features
+	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features data/spotalign

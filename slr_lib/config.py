@@ -53,6 +53,28 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "example_split": str,
         "filmstrip_frames": int,
     },
+    "spotalign_annotations": {
+        "corpus_dir": str,
+        "spotalign_dir": str,
+        "dictionary_threshold": (int, float),
+        "timeline_videos": int,
+    },
+    "spotalign_retrieval": {
+        **_CROSSMODAL,
+        "spotalign_dir": str,
+        "ablation_seeds": list,
+        "sr_threshold": (int, float),
+    },
+    "spotalign_fusion": {
+        **{k: v for k, v in _CROSSMODAL.items() if k != "features_dir"},
+        "spotalign_dir": str,
+        "sr_threshold": (int, float),
+        "thresholds": list,
+        "fusion_weight": (int, float),
+        "n_examples": int,
+        "top_k": int,
+        "explorer_query": str,
+    },
     "spot_align": {
         "corpus_dir": str,
         "pretrain_dir": str,

@@ -45,3 +45,17 @@ def compare_means(summary: pd.DataFrame, better: str, worse: str, column: str) -
     if diff < -noise:
         return "does not hold"
     return "inconclusive"
+
+
+def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
+    """Verdict on "`better` is higher than `worse`" for single measurements (no seeds).
+
+    "holds" when `better` exceeds `worse` by more than `tolerance` of it, "does not hold" when it
+    is below by that much, "inconclusive" otherwise.
+    """
+    margin = tolerance * abs(worse)
+    if better > worse + margin:
+        return "holds"
+    if better < worse - margin:
+        return "does not hold"
+    return "inconclusive"

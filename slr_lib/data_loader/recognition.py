@@ -17,7 +17,7 @@ import pandas as pd
 from slr_lib.data.model import TIMINGS, Corpus
 from slr_lib.data_loader.retrieval import clip_range
 from slr_lib.model.sign_recognition import WINDOW
-from slr_lib.recognised_words import recognised_words
+from slr_lib.recognised_words import recognised_words, sr_similarity
 
 
 def save_recognition(
@@ -71,3 +71,17 @@ def sentence_word_sets(
             recognised_words(labels[span], probs[span].astype(np.float32), classes, threshold)
         )
     return out
+
+
+def sr_similarity_matrix(
+    corpus: Corpus,
+    split: str,
+    recognition: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    classes: Sequence[str],
+    threshold: float = 0.5,
+    timing: str = "sign",
+) -> tuple[np.ndarray, list[frozenset[str]]]:
+    """SR similarities (subtitles x subtitle videos) of a split, and each video's word set."""
+    sentences = corpus.split_sentences(split)
+    words = sentence_word_sets(corpus, sentences, recognition, classes, threshold, timing)
+    return sr_similarity(sentences["text"].tolist(), words, classes), words

@@ -125,6 +125,12 @@ def save_run(out: Path, name: str, run: SpotAlignRun) -> None:
         table.to_parquet(folder / f"{step}_candidates.parquet", index=False)
 
 
+def load_spottings(out: str | Path, run: str, step: str, candidates: bool = False) -> pd.DataFrame:
+    """One step's spottings (or all its dictionary candidates) from a stage output folder."""
+    name = f"{step}_candidates" if candidates else step
+    return pd.read_parquet(Path(out) / "spottings" / run / f"{name}.parquet")
+
+
 def recognition_accuracy(
     model: SignModel, test_windows: np.ndarray, labels: np.ndarray, restricted: list[str]
 ) -> dict[str, float]:

@@ -147,6 +147,29 @@ def similarities(
     return (torch.cat(texts) @ torch.cat(videos).T).cpu().numpy()
 
 
+@torch.no_grad()
+def encode_videos(
+    model: CrossModalModel, split: RetrievalSplit, batch_size: int = 512
+) -> np.ndarray:
+    """The joint-space embeddings (N, C) of a split's videos, on the CPU."""
+    model.eval().cpu()
+    parts = [
+        model.encode_video(*pad_sequences([split.clips[i] for i in index]))
+        for index in batches(len(split), batch_size)
+    ]
+    return torch.cat(parts).numpy()
+
+
+@torch.no_grad()
+def query_similarities(
+    model: CrossModalModel, word_vectors: np.ndarray, videos: np.ndarray
+) -> np.ndarray:
+    """Cosine similarities of one query (its word vectors (n, d)) to encoded videos (N, C)."""
+    model.eval().cpu()
+    words, mask = pad_sequences([np.asarray(word_vectors, dtype=np.float32)])
+    return (model.encode_text(words, mask) @ torch.from_numpy(videos).T).numpy()[0]
+
+
 def evaluate(model: CrossModalModel, split: RetrievalSplit, device: str | None = None) -> dict:
     """T2V and V2T metrics of a split."""
     sims = similarities(model, split, device)
