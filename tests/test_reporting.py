@@ -22,3 +22,12 @@ def test_compare_means_uses_the_spread():
     assert compare_means(summary, "b", "a", "R1") == "does not hold"
     close = mean_std(runs().assign(R1=[10.0, 12.0, 14.0, 11.0, 12.0, 13.0]), "arm", ["R1"])
     assert compare_means(close, "a", "b", "R1") == "inconclusive"
+
+
+def test_compare_values_uses_a_relative_margin():
+    from slr_lib.reporting import compare_values
+
+    assert compare_values(10.0, 11.0) == "holds"
+    assert compare_values(10.0, 10.4) == "inconclusive"
+    assert compare_values(10.0, 9.0) == "does not hold"
+    assert compare_values(0.0, 0.1) == "holds"

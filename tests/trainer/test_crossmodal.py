@@ -76,3 +76,15 @@ def test_a_query_of_unknown_words_still_gets_a_ranking():
     sims = similarities(model, val)
     assert np.isfinite(sims).all()
     assert 0 <= evaluate(model, val)["t2v"]["MedR"] <= 16
+
+
+def test_one_typed_query_scores_like_the_split_matrix():
+    from slr_lib.trainer.crossmodal import encode_videos, query_similarities
+
+    train, val = synthetic_split(64, 0, CODES), synthetic_split(16, 1, CODES)
+    model = train_crossmodal(train, val, TrainConfig(clusters=2, out_dim=8, epochs=1)).model
+    videos = encode_videos(model, val)
+    assert videos.shape == (16, 8)
+    np.testing.assert_allclose(
+        query_similarities(model, val.words[3], videos), similarities(model, val)[3], atol=1e-5
+    )
