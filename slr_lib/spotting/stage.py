@@ -10,7 +10,8 @@ It trains, in order:
 3. the Table 1 embedding models on continuous signing only: M, M+Di at the restricted and at
    the expanded vocabulary;
 4. Table A.1: M and M+D1 again from the `dictionary` and from a random initialisation;
-5. Table 5: the whole chain again with speech-aligned subtitles (its final model only).
+5. Table 5: the chain again with speech-aligned subtitles (`speech_iterations` iterations; its
+   final model only).
 
 Each embedding model then runs densely over every video: its embeddings (every
 `feature_stride`-th window) become clip features in the Collaborative Experts layout for the CM
@@ -222,7 +223,8 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
             if "D1" in run.spottings:
                 models[f"M+D1_R@{init_name}"] = embedding(run, "D1", False, init)
     if section["speech_study"]:
-        run = runs["speech"] = chain("speech", models["bobsl"], "speech", loop.iterations)
+        iterations = section["speech_iterations"]
+        run = runs["speech"] = chain("speech", models["bobsl"], "speech", iterations)
         last = [s for s in run.spottings if s != "M"][-1:] or ["M"]
         models["speech"] = embedding(run, last[0], last[0] != "M", models["bobsl"])
 
