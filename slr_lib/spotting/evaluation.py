@@ -43,7 +43,7 @@ def correct_spottings(
 
 def spotting_summary(spottings: pd.DataFrame, signs: pd.DataFrame | None) -> dict[str, float]:
     """Yield, vocabulary and (with ground truth) precision of a set of spottings."""
-    out = {"annotations": float(len(spottings)), "vocabulary": float(spottings["gloss"].nunique())}
+    out = {"annotations": float(len(spottings)), "glosses": float(spottings["gloss"].nunique())}
     if signs is not None and len(spottings):
         out["precision"] = float(100 * correct_spottings(spottings, signs).mean())
     return out
