@@ -1,0 +1,112 @@
+"""Running and scoring one-shot spotting: with and without Top-K transferring, challenge F1,
+a random-window baseline, and a paired bootstrap of F1 differences.
+
+The bootstrap resamples query videos with replacement (paired: the same videos for both
+methods) and recomputes the challenge's micro-F1 from per-video counts, which is exact because
+the challenge sums tp, fp and fn over videos and thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from slr_lib.data.spotting_pickle import SpottingTable
+from slr_lib.metrics import SPOTTING_IOU_THRESHOLDS, spotting_counts, spotting_f1
+from slr_lib.spotting.one_shot import QueryWindows, Spotting, spot_queries, top_k_transfer
+
+
+def spotting_scores(truth: SpottingTable, predicted: SpottingTable) -> dict[str, float]:
+    """Precision, recall and F1 of predictions by the challenge's rule."""
+    return dict(zip(("precision", "recall", "F1"), spotting_f1(truth, predicted), strict=True))
+
+
+def random_window_predictions(
+    queries: Mapping[str, QueryWindows], window: int = 16, seed: int = 0
+) -> SpottingTable:
+    """The random-window baseline: one window of `window` frames per query, uniformly placed."""
+    rng = np.random.default_rng(seed)
+    table: SpottingTable = {}
+    for key, query in queries.items():
+        start = int(rng.integers(0, max(1, query.n_frames - window + 1)))
+        end = min(start + window, query.n_frames)
+        to_ms = 1000.0 / query.fps
+        table[key] = [[query.class_id, round(start * to_ms), round(end * to_ms)]]
+    return table
+
+
+def video_counts(truth: SpottingTable, predicted: SpottingTable) -> np.ndarray:
+    """(n_videos, 3) tp, fp, fn of each ground-truth video, summed over the IoU thresholds."""
+    classes = sorted({int(segment[0]) for segments in truth.values() for segment in segments})
+    return np.stack(
+        [
+            spotting_counts({key: segments}, {key: predicted.get(key, [])}, classes).sum(axis=0)
+            for key, segments in truth.items()
+        ]
+    )
+
+
+def counts_f1(counts: np.ndarray) -> np.ndarray:
+    """Micro-F1 of summed counts (..., 3) = tp, fp, fn (0 where undefined)."""
+    tp, fp, fn = (np.asarray(counts, dtype=np.float64)[..., i] for i in range(3))
+    denominator = 2 * tp + fp + fn
+    return np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+
+
+def bootstrap_f1_difference(
+    truth: SpottingTable,
+    better: SpottingTable,
+    worse: SpottingTable,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """F1(better) - F1(worse) and its 95 % paired-bootstrap interval (low, high) over videos."""
+    if not truth:
+        raise ValueError("no ground-truth videos to resample")
+    a, b = video_counts(truth, better), video_counts(truth, worse)
+    index = np.random.default_rng(seed).integers(0, len(a), (n_resamples, len(a)))
+    differences = counts_f1(a[index].sum(axis=1)) - counts_f1(b[index].sum(axis=1))
+    low, high = np.percentile(differences, [2.5, 97.5])
+    return float(counts_f1(a.sum(axis=0)) - counts_f1(b.sum(axis=0))), float(low), float(high)
+
+
+def interval_verdict(low: float, high: float) -> str:
+    """`holds` when the interval of a difference lies above 0, `does not hold` when below."""
+    if low > 0:
+        return "holds"
+    return "does not hold" if high < 0 else "inconclusive"
+
+
+@dataclass(frozen=True)
+class SpotterRun:
+    """The spottings of one set of queries, before and after Top-K transferring."""
+
+    plain: dict[str, Spotting]
+    transferred: dict[str, Spotting]
+
+
+def run_spotter(
+    queries: Mapping[str, QueryWindows],
+    gallery: np.ndarray,
+    window: int = 16,
+    k: int = 5,
+    rounds: int = 1,
+) -> SpotterRun:
+    """Spot every query with the gallery as given and with the Top-K transferred gallery."""
+    moved = top_k_transfer(queries, gallery, k, rounds)
+    return SpotterRun(spot_queries(queries, gallery, window), spot_queries(queries, moved, window))
+
+
+def threshold_scores(truth: SpottingTable, predicted: SpottingTable) -> pd.DataFrame:
+    """Precision and recall at each IoU threshold of the challenge (columns threshold, ...)."""
+    tp, fp, fn = spotting_counts(truth, predicted).T.astype(np.float64)
+    return pd.DataFrame(
+        {
+            "threshold": SPOTTING_IOU_THRESHOLDS,
+            "precision": np.divide(tp, tp + fp, out=np.zeros_like(tp), where=tp + fp > 0),
+            "recall": np.divide(tp, tp + fn, out=np.zeros_like(tp), where=tp + fn > 0),
+        }
+    )
