@@ -41,10 +41,19 @@ def imported_slr_files(source: str) -> set[str]:
                 if not name.startswith("slr_lib."):
                     continue
                 path = Path(*name.split(".")).with_suffix(".py").as_posix()
+                if (ROOT / Path(*name.split("."))).is_dir():  # a package: its __init__.py,
+                    path = Path(*name.split("."), "__init__.py").as_posix()
+                    if not _has_code(ROOT / path):  # unless it holds a docstring only
+                        continue
                 if (ROOT / path).is_file() and path not in found:
                     found.add(path)
                     pending.append((ROOT / path).read_text())
     return found
+
+
+def _has_code(path: Path) -> bool:
+    """Whether a module holds more than its docstring."""
+    return path.is_file() and len(ast.parse(path.read_text()).body) > 1
 
 
 def covered(path: str, deps: list[str]) -> bool:
