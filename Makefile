@@ -36,6 +36,7 @@ bench: setup
 	python scripts/benchmark_retrieval.py
 	python scripts/benchmark_dense.py
 	python scripts/benchmark_spotting.py
+	python scripts/benchmark_seds.py
 
 clean:
 	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features data/spotalign

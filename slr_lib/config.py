@@ -26,6 +26,14 @@ _CROSSMODAL = {
     "batch_size": int, "epochs": int, "seeds": list, "word2vec_dim": int,
 }  # fmt: skip
 
+# Training knobs shared by the SEDS chapters.
+_SEDS = {
+    "corpus_dir": str, "rgb_features_dir": str, "model_size": str, "max_clips": int,
+    "finetune_text": bool, "epochs": int, "batch_size": int, "lr": (int, float),
+    "lr_text": (int, float), "warmup": (int, float), "alpha": (int, float),
+    "beta": (int, float), "seed": int,
+}  # fmt: skip
+
 # Required keys per stage section, with the type each resolved value must have.
 STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "protocol": {
@@ -105,6 +113,14 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "pooled": int,
         "seed": int,
         "bootstrap_resamples": int,
+    },  # fmt: skip
+    "seds_retrieval": {**_SEDS, "spotalign_results": str, "n_examples": int},
+    "seds_ablations": {
+        **_SEDS,
+        "fusions": list,
+        "alphas": list,
+        "betas": list,
+        "heatmap_pair": int,
     },  # fmt: skip
     "spot_align": {
         "corpus_dir": str,

@@ -173,3 +173,20 @@ def build_seds_split(
         )
     rgb = {v: np.asarray(rgb_features[v], dtype=np.float32) for v in set(sentences["video_id"])}
     return SEDSSplit(samples, corpus.poses[split], rgb)
+
+
+def build_seds_splits(
+    corpus: Corpus,
+    rgb_features: Mapping[str, np.ndarray],
+    meta: Mapping[str, int],
+    timing: str = "sign",
+    max_clips: int = MAX_CLIPS,
+    splits: Sequence[str] = ("train", "val", "test"),
+) -> dict[str, SEDSSplit]:
+    """The pairs of several splits, clips cut as the features' `meta` (window, stride) says."""
+    return {
+        split: build_seds_split(
+            corpus, split, rgb_features, meta["window"], meta["stride"], timing, max_clips
+        )
+        for split in splits
+    }

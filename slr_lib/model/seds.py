@@ -143,7 +143,10 @@ class TextEncoder(nn.Module):
     """Word features (B, L, embed_dim) of captions from a BERT-style token encoder.
 
     `tokenizer` and `backbone` follow the `transformers` interfaces (a tokenizer called on a
-    list of texts; a model returning `last_hidden_state`, with `config.hidden_size`).
+    list of texts; a model returning `last_hidden_state`, with `config.hidden_size`). A frozen
+    backbone's hidden states depend on the caption alone, so they are computed once per caption
+    and kept (on the CPU), in `cache` when given (encoders of the same frozen backbone and
+    `max_words` may share one); only the projection is recomputed.
     """
 
     def __init__(
@@ -153,12 +156,15 @@ class TextEncoder(nn.Module):
         embed_dim: int,
         max_words: int = MAX_WORDS,
         finetune: bool = False,
+        cache: dict[str, tuple[Tensor, Tensor]] | None = None,
     ) -> None:
         super().__init__()
         self.tokenizer, self.backbone = tokenizer, backbone
         self.embed_dim, self.max_words, self.finetune = embed_dim, max_words, finetune
         backbone.requires_grad_(finetune)
         self.project = nn.Linear(backbone.config.hidden_size, embed_dim)
+        # caption -> hidden states and word mask; encoders of one frozen backbone may share it
+        self._frozen = {} if cache is None else cache
 
     def train(self, mode: bool = True) -> TextEncoder:
         """Set the training mode; a frozen backbone always stays in evaluation mode."""
@@ -176,6 +182,14 @@ class TextEncoder(nn.Module):
 
     def forward(self, texts: Sequence[str]) -> tuple[Tensor, Tensor]:
         """Projected word features (B, L, embed_dim) and their (B, L) valid mask."""
+        if self.finetune:
+            hidden, words = self._hidden(texts)
+        else:
+            hidden, words = self._frozen_hidden(texts)
+        return self.project(hidden), words
+
+    def _hidden(self, texts: Sequence[str]) -> tuple[Tensor, Tensor]:
+        """The backbone's (B, L, hidden) states after [CLS], and the (B, L) word mask."""
         device = self.project.weight.device
         tokens = self.tokens(texts)
         attention = tokens["attention_mask"].to(device)
@@ -185,7 +199,25 @@ class TextEncoder(nn.Module):
             hidden = self.backbone(
                 input_ids=tokens["input_ids"].to(device), attention_mask=attention
             ).last_hidden_state
-        return self.project(hidden[:, 1:]), words
+        return hidden[:, 1:], words
+
+    @torch.no_grad()
+    def _frozen_hidden(self, texts: Sequence[str]) -> tuple[Tensor, Tensor]:
+        """`_hidden` of a frozen backbone, from the per-caption cache (filled as needed)."""
+        missing = sorted(set(texts) - self._frozen.keys())
+        if missing:
+            hidden, words = self._hidden(missing)
+            lengths = self.tokens(missing)["attention_mask"].sum(dim=1) - 1
+            for text, h, w, n in zip(missing, hidden, words, lengths.tolist(), strict=True):
+                self._frozen[text] = (h[:n].cpu(), w[:n].cpu())
+        parts = [self._frozen[text] for text in texts]
+        device = self.project.weight.device
+        length = max(len(h) for h, _ in parts)
+        hidden = torch.zeros(len(parts), length, parts[0][0].shape[1], device=device)
+        words = torch.zeros(len(parts), length, dtype=torch.bool, device=device)
+        for i, (h, w) in enumerate(parts):
+            hidden[i, : len(h)], words[i, : len(w)] = h.to(device), w.to(device)
+        return hidden, words
 
 
 def load_minilm_text_encoder(

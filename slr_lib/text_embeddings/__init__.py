@@ -18,7 +18,7 @@ transformers) are imported only when an embedder that needs them is built.
 """
 
 from slr_lib.text_embeddings.base import TokenEmbedder, stable_hash
-from slr_lib.text_embeddings.factory import EMBEDDERS, make_embedder
+from slr_lib.text_embeddings.factory import EMBEDDERS, make_embedder, make_sized_embedder
 from slr_lib.text_embeddings.minilm import MiniLMEmbedder
 from slr_lib.text_embeddings.random import RandomEmbedder, random_word_vector
 from slr_lib.text_embeddings.static import StaticWordEmbedder, text_words
@@ -41,6 +41,7 @@ __all__ = [
     "WordLlamaEmbedder",
     "detect_format",
     "make_embedder",
+    "make_sized_embedder",
     "random_word_vector",
     "read_word_vectors",
     "stable_hash",

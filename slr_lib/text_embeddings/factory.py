@@ -50,3 +50,9 @@ def make_embedder(
     from slr_lib.text_embeddings.vector_file import VectorFileEmbedder
 
     return VectorFileEmbedder.load(**options)  # type: ignore[arg-type]
+
+
+def make_sized_embedder(name: str, train_texts: Sequence[str] | None, dim: int) -> TokenEmbedder:
+    """`make_embedder` with a chapter's one size knob: `dim` sizes the embedders trained here
+    ("word2vec", "random"); the pre-trained ones keep their model's own size."""
+    return make_embedder(name, train_texts, **({"dim": dim} if name in _TRAINED else {}))

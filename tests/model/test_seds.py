@@ -74,6 +74,17 @@ def test_frozen_text_backbone_stays_frozen_and_in_evaluation_mode():
     assert encoder.project.weight.grad is not None
 
 
+def test_frozen_text_cache_gives_what_the_backbone_gives():
+    encoder = stand_in_text_encoder(6, finetune=False).eval()
+    texts = [LONG_CAPTION, "", "one two", "one two three"]
+    encoder(texts[2:])  # the cache now holds two of the captions
+    cached, cached_mask = encoder(texts)
+    hidden, mask = encoder._hidden(texts)
+    direct = encoder.project(hidden)
+    assert cached.shape == direct.shape and torch.equal(cached_mask, mask)
+    assert torch.allclose(cached[mask], direct[mask], atol=1e-6)
+
+
 @pytest.fixture(scope="module")
 def minilm():
     return load_minilm_text_encoder(embed_dim=8)

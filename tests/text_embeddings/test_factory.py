@@ -10,6 +10,7 @@ from slr_lib.text_embeddings import (
     VectorFileEmbedder,
     Word2VecEmbedder,
     make_embedder,
+    make_sized_embedder,
 )
 
 
@@ -23,6 +24,12 @@ def test_trained_embedders_use_train_texts_and_options(train_texts):
     word2vec = make_embedder("word2vec", train_texts, dim=8, epochs=1)
     assert isinstance(word2vec, Word2VecEmbedder) and word2vec.dim == 8
     assert "onions" in random and "onions" in word2vec
+
+
+def test_one_size_knob_sizes_only_the_embedders_trained_here(train_texts):
+    assert make_sized_embedder("random", train_texts, 12).dim == 12
+    wordllama = make_sized_embedder("wordllama", train_texts, 300)  # not one of its sizes
+    assert wordllama.dim == make_embedder("wordllama").dim
 
 
 def test_file_embedder(tmp_path):

@@ -6,17 +6,10 @@ from slr_lib.model.seds import SEDS, SEDSConfig, cico_config
 from slr_lib.trainer.seds import SEDSTrainConfig, evaluate, measure_throughput, train_seds
 from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 FAST = SEDSTrainConfig(epochs=12, batch_size=8, lr=3e-3, lr_text=3e-3, warmup=0.1)
 SCORE = "geometric_mean_R1_R5_R10"
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models train faster on one thread (and much faster on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

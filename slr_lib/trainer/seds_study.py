@@ -1,0 +1,149 @@
+"""The SEDS chapters' runs: named model variants (streams, fusion, loss weights), trained alike.
+
+A `Variant` names what an ablation changes: the streams (pose + RGB for SEDS, RGB alone for the
+CiCo baseline, pose alone for SEDS Table 4), the fusion module (Table 5), and alpha and beta of
+the joint loss (Table 6: beta = 0 drops the Pose-RGB objective; Fig. 5: the sweeps). Every run
+of a chapter shares the model size, the optimisation settings and one MiniLM text backbone
+(`MiniLMText`), keeps the epoch best on val and is scored on the test split by
+`slr_lib.trainer.seds.evaluate`.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import torch
+
+from slr_lib.contrastive import ALPHA, BETA
+from slr_lib.data_loader.seds import SEDSSplit
+from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, SEDSConfig, TextEncoder
+from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, evaluate, train_seds
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One model of an ablation: its streams, fusion module and loss weights."""
+
+    name: str
+    streams: tuple[str, ...] = STREAMS
+    fusion: str = "cgaf"
+    alpha: float = ALPHA
+    beta: float = BETA
+
+
+#: The paper's model and its two single-stream relatives.
+SEDS_VARIANT = Variant("SEDS")
+CICO_VARIANT = Variant("CiCo", streams=("rgb",))
+POSE_VARIANT = Variant("pose only", streams=("pose",))
+
+
+class MiniLMText:
+    """The packaged all-MiniLM-L6-v2, loaded once, handing out one text encoder per model.
+
+    Frozen (the CPU profiles), every encoder shares the backbone and one cache of per-caption
+    hidden states, so the backbone runs once per caption for all runs; fine-tuned (`finetune`,
+    as the paper fine-tunes CLIP's text encoder), each encoder gets its own copy of it.
+    """
+
+    def __init__(self, finetune: bool = False, max_words: int = MAX_WORDS, device: str = "cpu"):
+        from slr_lib.text_embeddings.minilm import MiniLMEmbedder
+
+        minilm = MiniLMEmbedder.load(device=device)
+        self.tokenizer, self.backbone = minilm.tokenizer, minilm.model
+        self.finetune, self.max_words = finetune, max_words
+        self.cache: dict = {}
+
+    def encoder(self, embed_dim: int) -> TextEncoder:
+        """A new text encoder, with its own projection to `embed_dim`."""
+        if self.finetune:
+            backbone = copy.deepcopy(self.backbone)
+            return TextEncoder(self.tokenizer, backbone, embed_dim, self.max_words, finetune=True)
+        return TextEncoder(
+            self.tokenizer, self.backbone, embed_dim, self.max_words, finetune=False,
+            cache=self.cache,
+        )  # fmt: skip
+
+
+@dataclass
+class VariantRun:
+    """A trained variant: the model, its training history, test metrics and wall time."""
+
+    variant: Variant
+    model: SEDS
+    history: pd.DataFrame
+    best_epoch: int
+    test: dict[str, dict[str, float]]
+    seconds: float
+
+
+def build_variant(variant: Variant, base: SEDSConfig, text: MiniLMText) -> SEDS:
+    """The untrained model of a variant, with the sizes of `base`."""
+    config = replace(base, streams=variant.streams, fusion=variant.fusion)
+    return SEDS(config, text.encoder(config.embed_dim))
+
+
+def run_variant(
+    variant: Variant,
+    base: SEDSConfig,
+    text: MiniLMText,
+    splits: dict[str, SEDSSplit],
+    train: SEDSTrainConfig,
+    device: str | None = None,
+) -> VariantRun:
+    """Train a variant on `splits["train"]` (epoch kept on "val"), evaluate it on "test"."""
+    start = time.perf_counter()
+    model = build_variant(variant, base, text)
+    config = replace(train, alpha=variant.alpha, beta=variant.beta)
+    result = train_seds(model, splits["train"], config, val=splits["val"], device=device)
+    test = evaluate(result.model, splits["test"], device=device)
+    return VariantRun(
+        variant, result.model, result.history, result.best_epoch, test,
+        time.perf_counter() - start,
+    )  # fmt: skip
+
+
+def metrics_table(
+    runs: list[VariantRun], columns: tuple[str, ...] = ("R1", "R5", "R10", "MedR")
+) -> pd.DataFrame:
+    """T2V and V2T metrics of each run, one row per variant, (direction, metric) columns."""
+    rows = {
+        run.variant.name: {
+            (direction, metric): run.test[direction][metric]
+            for direction in ("t2v", "v2t")
+            for metric in columns
+        }
+        for run in runs
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["direction", "metric"])
+    return table
+
+
+@torch.no_grad()
+def matched_similarity(model: SEDS, split: SEDSSplit, device: str | None = None) -> pd.DataFrame:
+    """Per pair of `split`, the mean clip-word similarity E of its own text and video, one
+    column per stream of the model (and "fusion"): the quantity Fig. 6 of SEDS compares."""
+    columns = {}
+    for stream in [*model.config.streams, *(["fusion"] if model.fusion is not None else [])]:
+        clips, clip_mask, words, word_mask = encode_split(model, split, stream, device)
+        sims = torch.einsum("bld,btd->btl", words, clips)
+        valid = (clip_mask[:, :, None] & word_mask[:, None, :]).to(sims.dtype)
+        columns[stream] = ((sims * valid).sum((1, 2)) / valid.sum((1, 2))).cpu().numpy()
+    return pd.DataFrame(columns)
+
+
+@torch.no_grad()
+def pair_matrices(model: SEDS, split: SEDSSplit, index: int) -> dict[str, np.ndarray]:
+    """The (clips x words) similarity matrix E of one pair, per stream (and "fusion")."""
+    model.eval()
+    batch = split.batch([index]).to(next(model.parameters()).device)
+    clips = model.encode_video(batch.clip_mask, batch.rgb, batch.frames, batch.windows)
+    words, word_mask = model.encode_text(batch.texts)
+    valid_words = words[0, word_mask[0]]
+    return {
+        name: (x[0, batch.clip_mask[0]] @ valid_words.T).cpu().numpy() for name, x in clips.items()
+    }

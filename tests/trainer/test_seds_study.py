@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+import torch
+
+from slr_lib.data_loader.seds import build_seds_splits
+from slr_lib.model.seds import SEDSConfig
+from slr_lib.trainer.seds import SEDSTrainConfig
+from slr_lib.trainer.seds_study import (
+    CICO_VARIANT,
+    SEDS_VARIANT,
+    Variant,
+    build_variant,
+    matched_similarity,
+    metrics_table,
+    pair_matrices,
+    run_variant,
+)
+from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+BASE = SEDSConfig.profile("tiny", rgb_dim=8, max_clips=8)
+
+
+class StandInText:
+    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
+
+    def encoder(self, embed_dim: int):
+        return stand_in_text_encoder(embed_dim, finetune=True)
+
+
+@pytest.fixture(scope="module")
+def splits(generated):
+    corpus = generated[1]
+    meta = {"window": 16, "stride": 4}
+    return build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
+
+
+def test_variants_choose_streams_and_fusion():
+    torch.manual_seed(0)
+    cico = build_variant(CICO_VARIANT, BASE, StandInText())
+    assert cico.retrieval_stream == "rgb" and cico.fusion is None
+    add = build_variant(Variant("add", fusion="add_mlp"), BASE, StandInText())
+    assert type(add.fusion).__name__ == "AddMLP"
+
+
+def test_run_variant_keeps_the_loss_weights_and_scores_the_test_split(splits):
+    torch.manual_seed(0)
+    short = SEDSTrainConfig(epochs=2, batch_size=8, lr=3e-3)
+    run = run_variant(Variant("no L_pr", beta=0.0), BASE, StandInText(), splits, short)
+    assert "loss_pr" not in run.history.columns  # beta = 0 drops the Pose-RGB term
+    assert len(run.history) == 2 and 1 <= run.best_epoch <= 2
+    assert set(run.test) == {"t2v", "v2t"} and 0 <= run.test["t2v"]["R10"] <= 100
+    table = metrics_table([run])
+    assert table.loc["no L_pr", ("t2v", "R10")] == run.test["t2v"]["R10"]
+    assert list(table.columns.get_level_values("metric")) == ["R1", "R5", "R10", "MedR"] * 2
+
+
+def test_matched_similarity_is_the_mean_of_each_pairs_matrix(splits):
+    torch.manual_seed(0)
+    model = build_variant(SEDS_VARIANT, BASE, StandInText()).eval()
+    matched = matched_similarity(model, splits["test"])
+    assert list(matched.columns) == ["pose", "rgb", "fusion"]
+    assert len(matched) == len(splits["test"])
+    for index in (0, 3):
+        matrices = pair_matrices(model, splits["test"], index)
+        sample = splits["test"].samples[index]
+        assert matrices["pose"].shape[0] == len(sample.clips)
+        for stream, matrix in matrices.items():
+            assert np.all(np.abs(matrix) <= 1 + 1e-5)  # cosines
+            assert matched.loc[index, stream] == pytest.approx(matrix.mean(), abs=1e-5)
