@@ -114,6 +114,20 @@ STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "seed": int,
         "bootstrap_resamples": int,
     },  # fmt: skip
+    "rgb_encoder": {
+        "pretrain_dir": str,
+        "corpus_dir": str,
+        "epochs": int,
+        "batch_size": int,
+        "lr": (int, float),
+        "lr_drop": (int, float),
+        "width": int,
+        "embed_dim": int,
+        "stride": int,
+        "image_size": int,
+        "pooled": int,
+        "seed": int,
+    },  # fmt: skip
     "seds_retrieval": {**_SEDS, "spotalign_results": str, "n_examples": int},
     "seds_ablations": {
         **_SEDS,

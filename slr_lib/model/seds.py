@@ -44,7 +44,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "full": {"width": 768, "depth": 12, "heads": 12, "embed_dim": 512,
              "gcn_dims": (64, 128, 256), "fusion_heads": 8},
     "small": {"width": 128, "depth": 2, "heads": 4, "embed_dim": 128,
-              "gcn_dims": (32, 64), "fusion_heads": 4},
+              "gcn_dims": (16, 32), "fusion_heads": 4},
     "tiny": {"width": 16, "depth": 1, "heads": 2, "embed_dim": 16,
              "gcn_dims": (8,), "fusion_heads": 2},
 }  # fmt: skip
