@@ -147,3 +147,24 @@ def pair_matrices(model: SEDS, split: SEDSSplit, index: int) -> dict[str, np.nda
     return {
         name: (x[0, batch.clip_mask[0]] @ valid_words.T).cpu().numpy() for name, x in clips.items()
     }
+
+
+def chance_rsum(n_videos: int) -> float:
+    """RSum (R@1 + R@5 + R@10, in %) of a random ranking of `n_videos` videos."""
+    return 100.0 * sum(min(k, n_videos) for k in (1, 5, 10)) / n_videos
+
+
+def rsum(run: VariantRun, direction: str = "t2v") -> float:
+    """A run's RSum = R@1 + R@5 + R@10 (in %) on the test split."""
+    return sum(run.test[direction][m] for m in ("R1", "R5", "R10"))
+
+
+def learned(run: VariantRun, n_videos: int, factor: float = 2.0) -> bool:
+    """Whether a run's T2V RSum is above `factor` times chance: a model that is not has too
+    little training to tell anything about the design choice it stands for."""
+    return rsum(run) > factor * chance_rsum(n_videos)
+
+
+def gated_verdict(verdict: str, runs: list[VariantRun], n_videos: int) -> str:
+    """`verdict`, or "inconclusive" when a compared run has not learned (see `learned`)."""
+    return verdict if all(learned(run, n_videos) for run in runs) else "inconclusive"

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
@@ -10,9 +12,13 @@ from slr_lib.trainer.seds_study import (
     SEDS_VARIANT,
     Variant,
     build_variant,
+    chance_rsum,
+    gated_verdict,
+    learned,
     matched_similarity,
     metrics_table,
     pair_matrices,
+    rsum,
     run_variant,
 )
 from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
@@ -69,3 +75,15 @@ def test_matched_similarity_is_the_mean_of_each_pairs_matrix(splits):
         for stream, matrix in matrices.items():
             assert np.all(np.abs(matrix) <= 1 + 1e-5)  # cosines
             assert matched.loc[index, stream] == pytest.approx(matrix.mean(), abs=1e-5)
+
+
+def test_chance_level_gates_the_verdicts():
+    assert chance_rsum(400) == pytest.approx(4.0) and chance_rsum(4) == pytest.approx(225.0)
+
+    def run(r1, r5, r10):
+        return SimpleNamespace(test={"t2v": {"R1": r1, "R5": r5, "R10": r10}})
+
+    strong, weak = run(2.0, 6.0, 10.0), run(0.25, 1.5, 2.5)
+    assert rsum(strong) == 18.0 and learned(strong, 400) and not learned(weak, 400)
+    assert gated_verdict("holds", [strong, strong], 400) == "holds"
+    assert gated_verdict("does not hold", [strong, weak], 400) == "inconclusive"
