@@ -68,7 +68,8 @@ def test_brute_force_caps_k_and_blocks_queries(monkeypatch):
     monkeypatch.setattr("slr_lib.search._SCORE_BLOCK", 12)  # blocks of 2 queries
     rows_blocked, scores_blocked = brute_force_search(queries, vectors, 50)
     np.testing.assert_array_equal(rows, rows_blocked)
-    np.testing.assert_array_equal(scores, scores_blocked)
+    # a different block shape may take another BLAS kernel: equal up to float32 rounding
+    np.testing.assert_allclose(scores, scores_blocked, rtol=1e-5, atol=1e-6)
     unchecked = brute_force_search(queries, vectors.astype(np.float64), 3, check_finite=False)
     np.testing.assert_array_equal(unchecked[0], rows[:, :3])
 
