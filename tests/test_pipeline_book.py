@@ -65,6 +65,14 @@ def test_repro_builds_results_ledger_and_book(tiny_project):
     assert (tiny_project / "book" / "_build" / "html" / "chapters" / "protocol.html").is_file()
 
 
+def test_second_repro_does_nothing(tiny_project):
+    """Run before nbval: re-executing the chapters rewrites their results files, and SEDS
+    training on the CPU is not bit-for-bit repeatable, so after nbval DVC would see new outputs."""
+    proc = sh("dvc", "repro", cwd=tiny_project)
+    assert "Running stage" not in proc.stdout
+    assert "up to date" in proc.stdout
+
+
 def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
     """nbval (lax) re-executes each chapter as the pipeline ran it, at the tiny profile."""
     chapters = sorted(str(p) for p in (tiny_project / "book" / "chapters").glob("*.ipynb"))
@@ -75,14 +83,6 @@ def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert " passed" in proc.stdout
-
-
-def test_second_repro_does_nothing(tiny_project):
-    proc = sh("dvc", "repro", cwd=tiny_project)
-    assert "Running stage" not in proc.stdout
-    stages = yaml.safe_load((tiny_project / "dvc.yaml").read_text())["stages"]
-    for name in stages:  # every stage checked and skipped
-        assert f"Stage '{name}' didn't change, skipping" in proc.stdout
 
 
 def test_dvc_reads_the_metrics(tiny_project):
