@@ -29,7 +29,7 @@ elif kind == "features":
     main(["--profile", profile, "--corpora", str(out), "--out", str(out / "features")])
 else:
     import numpy as np
-    from slr_lib.data.model import Corpus
+    from slr_lib.data.corpus import Corpus
     corpus = Corpus.load(out / "main")
     opened = time.perf_counter() - t0
     for split in corpus.splits:  # read every frame of every split

@@ -14,7 +14,7 @@ import time
 import numpy as np
 import torch
 
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.data_loader.sign_windows import video_features
 from slr_lib.model.dense import dense_outputs, window_loop_embeddings
 from slr_lib.model.sign_recognition import SignRecognizer

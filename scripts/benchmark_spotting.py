@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from slr_lib.data.clip_features import FixedClipEncoder, pose_frames
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.metrics import spotting_f1
 from slr_lib.spotting import one_shot
 from slr_lib.spotting.oslwl import build_oslwl

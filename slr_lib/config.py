@@ -1,213 +1,160 @@
-"""Loading and validating `params.yaml`: profiles, stage sections, clear errors.
+"""Typed sections of `params.yaml`: profiles, validation before any work, one-line errors.
 
-A value may depend on the profile: write it as a mapping with exactly the keys
-``tiny``, ``small`` and ``full`` and the active profile picks one.
+Each section of `params.yaml` has one config class, a frozen dataclass declared beside the code
+it configures, whose fields are built with :func:`knob`. The class is the schema: field names,
+types, allowed values and ranges are declared once there; the values live in `params.yaml`.
+
+A value may depend on the profile: write it as a mapping with exactly the keys ``tiny``,
+``small`` and ``full``; the active profile picks one, and every profile's value is checked.
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
-import sys
-from collections.abc import Mapping
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 
-from slr_lib.data.simulate.params import schema as corpus_schema
-
 PROFILES = ("tiny", "small", "full")
+TOP_LEVEL = ("profile", "kernel")
 
-# Training knobs shared by the cross-modal chapters.
-_CROSSMODAL = {
-    "corpus_dir": str, "features_dir": str, "clusters": int, "out_dim": int,
-    "margin": (int, float), "lr": (int, float), "weight_decay": (int, float),
-    "batch_size": int, "epochs": int, "seeds": list, "word2vec_dim": int,
-}  # fmt: skip
-
-# Training knobs shared by the SEDS chapters.
-_SEDS = {
-    "corpus_dir": str, "rgb_features_dir": str, "model_size": str, "max_clips": int,
-    "finetune_text": bool, "epochs": int, "batch_size": int, "lr": (int, float),
-    "lr_text": (int, float), "warmup": (int, float), "alpha": (int, float),
-    "beta": (int, float), "seed": int,
-}  # fmt: skip
-
-# Required keys per stage section, with the type each resolved value must have.
-STAGE_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "protocol": {
-        "n_videos": int,
-        "embed_dim": int,
-        "seeds": list,
-        "n_browser_queries": int,
-        "top_k_shown": int,
-    },
-    "corpus": corpus_schema(),
-    "features": {
-        "window": int,
-        "stride": int,
-        "image_size": int,
-        "pooled": int,
-        "dim": int,
-        "seed": int,
-    },  # fmt: skip
-    "crossmodal_pooling": {**_CROSSMODAL, "embedding": str, "poolings": list},
-    "crossmodal_text": {**_CROSSMODAL, "pooling": str, "embeddings": list},
-    "data": {
-        "corpus_dir": str,
-        "pretrain_dir": str,
-        "features_dir": str,
-        "example_split": str,
-        "filmstrip_frames": int,
-    },
-    "spotalign_annotations": {
-        "corpus_dir": str,
-        "spotalign_dir": str,
-        "dictionary_threshold": (int, float),
-        "timeline_videos": int,
-    },
-    "spotalign_retrieval": {
-        **_CROSSMODAL,
-        "spotalign_dir": str,
-        "ablation_seeds": list,
-        "sr_threshold": (int, float),
-    },
-    "spotalign_fusion": {
-        **{k: v for k, v in _CROSSMODAL.items() if k != "features_dir"},
-        "spotalign_dir": str,
-        "sr_threshold": (int, float),
-        "thresholds": list,
-        "fusion_weight": (int, float),
-        "n_examples": int,
-        "top_k": int,
-        "explorer_query": str,
-    },
-    "one_shot": {
-        "corpus_dir": str,
-        "spotalign_dir": str,
-        "encoder": str,
-        "spotting_steps": list,
-        "n_gallery": int,
-        "n_queries": int,
-        "n_val_queries": int,
-        "min_clips": int,
-        "benchmark_seed": int,
-        "exclude_gallery": bool,
-        "streams": list,
-        "window": int,
-        "windows": list,
-        "top_k": int,
-        "top_k_rounds": int,
-        "epochs": int,
-        "batch_size": int,
-        "per_class": int,
-        "margin": (int, float),
-        "triplet_weight": (int, float),
-        "lr": (int, float),
-        "finetune_lr": (int, float),
-        "lr_drop": (int, float),
-        "width": int,
-        "embed_dim": int,
-        "image_size": int,
-        "pooled": int,
-        "seed": int,
-        "bootstrap_resamples": int,
-    },  # fmt: skip
-    "rgb_encoder": {
-        "pretrain_dir": str,
-        "corpus_dir": str,
-        "epochs": int,
-        "batch_size": int,
-        "lr": (int, float),
-        "lr_drop": (int, float),
-        "width": int,
-        "embed_dim": int,
-        "stride": int,
-        "image_size": int,
-        "pooled": int,
-        "seed": int,
-    },  # fmt: skip
-    "seds_retrieval": {**_SEDS, "spotalign_results": str, "n_examples": int},
-    "seds_ablations": {
-        **_SEDS,
-        "fusions": list,
-        "alphas": list,
-        "betas": list,
-        "heatmap_pair": int,
-    },  # fmt: skip
-    "spot_align": {
-        "corpus_dir": str,
-        "pretrain_dir": str,
-        "iterations": int,
-        "mouthing_threshold": (int, float),
-        "min_phonemes": int,
-        "dictionary_threshold": (int, float),
-        "search_pad_s": (int, float),
-        "epochs": int,
-        "pretrain_epochs": int,
-        "batch_size": int,
-        "lr": (int, float),
-        "lr_drop": (int, float),
-        "width": int,
-        "embed_dim": int,
-        "feature_stride": int,
-        "seed": int,
-        "init_study": bool,
-        "speech_study": bool,
-    },
-}
-TOP_LEVEL_SCHEMA: dict[str, type | tuple[type, ...]] = {"profile": str, "kernel": str}
+C = TypeVar("C", bound="SectionConfig")
 
 
 class ParamsError(ValueError):
-    """A `params.yaml` that cannot be used: the message names the key and what is allowed."""
+    """A `params.yaml` that cannot be used: the one-line message names the key and the fix."""
 
 
-def load_params(path: str | Path = "params.yaml", profile: str | None = None) -> dict[str, Any]:
-    """Read, validate and resolve a params file; `profile` overrides the file's own."""
+_REQUIRED = dataclasses.MISSING
+
+
+def knob(
+    default: Any = _REQUIRED,
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: Sequence[Any] | Callable[[], Sequence[Any]] | None = None,
+    min_items: int | None = None,
+) -> Any:
+    """A field of a section config with its allowed values (required unless `default` is given).
+
+    Bounds and `choices` apply to the value, or to each item of a list; `min_items` to a list.
+    A default serves code that builds a config directly (tests); params.yaml must still give
+    every knob, so that the file alone says what a run used.
+    """
+    rules = {"ge": ge, "gt": gt, "le": le, "lt": lt, "choices": choices, "min_items": min_items}
+    metadata = {k: v for k, v in rules.items() if v is not None}
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+@dataclasses.dataclass(frozen=True)
+class SectionConfig:
+    """Base of every section config; subclasses set `SECTION` and declare knobs."""
+
+    SECTION: ClassVar[str] = ""
+
+    @classmethod
+    def from_values(cls: type[C], values: Mapping[str, Any], where: str | None = None) -> C:
+        """Validate a resolved section (no per-profile mappings left) and build the config."""
+        where = where or cls.SECTION
+        if not isinstance(values, Mapping):
+            raise ParamsError(f"params key '{where}' must be a mapping of knobs, got {values!r}")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        for key in values:
+            if key not in known:
+                raise ParamsError(unknown_key(f"{where}.{key}", str(key), known))
+        hints = typing.get_type_hints(cls)
+        built = {}
+        for name, spec in known.items():
+            if name not in values:
+                raise ParamsError(f"params key '{where}.{name}' is missing")
+            built[name] = _checked(f"{where}.{name}", values[name], hints[name], spec.metadata)
+        try:
+            config = cls(**built)
+        except ValueError as err:  # a rule the class itself enforces
+            raise ParamsError(f"params section '{where}': {err}") from None
+        config.check(where)
+        return config
+
+    def check(self, where: str) -> None:
+        """Rules across knobs; raise `ParamsError` naming the keys (none by default)."""
+
+    @classmethod
+    def from_section(cls: type[C], section: Any, profile: str, where: str | None = None) -> C:
+        """Validate a raw section for every profile and build the config of `profile`."""
+        where = where or cls.SECTION
+        if not isinstance(section, Mapping):
+            raise ParamsError(f"params key '{where}' is missing or not a mapping of knobs")
+        for other in PROFILES:
+            try:
+                cls.from_values(resolve_profile(section, other, where), where)
+            except ParamsError as err:
+                raise ParamsError(f"{err} (profile {other})") from None
+        return cls.from_values(resolve_profile(section, profile, where), where)
+
+    @classmethod
+    def load(cls: type[C], path: str | Path = "params.yaml", profile: str | None = None) -> C:
+        """This section of a params file, validated, for `profile` (default: the file's)."""
+        raw = read_params(path)
+        active = check_top_level(raw, profile)["profile"]
+        return cls.from_section(raw.get(cls.SECTION), active)
+
+    @classmethod
+    def resolve(cls: type[C], values: Mapping[str, Any] | None, profile: str) -> C:
+        """The section a pipeline injected, or (`None`) the project's params.yaml at `profile`."""
+        if values is None:
+            from slr_lib.paths import project_path
+
+            return cls.load(project_path("params.yaml"), profile)
+        return cls.from_values(values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The knobs as plain Python values (what Papermill injects into a notebook)."""
+        return dataclasses.asdict(self)
+
+
+def read_params(path: str | Path) -> dict[str, Any]:
+    """The raw mapping in a params file; any YAML error becomes one line naming its place."""
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"params file not found: {path}")
-    with path.open() as fh:
-        raw = yaml.safe_load(fh) or {}
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        place = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ParamsError(f"{path}: not valid YAML{place}: {problem}") from None
     if not isinstance(raw, Mapping):
         raise ParamsError(f"{path}: expected a mapping at the top level")
-    if profile is not None:
-        raw = {**raw, "profile": profile}
-    return resolve_params(raw)
+    return dict(raw)
 
 
-def resolve_params(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate every section of `raw` and return it with profile-dependent values picked."""
-    _check_keys("", raw, TOP_LEVEL_SCHEMA)
-    profile = raw["profile"]
-    if profile not in PROFILES:
+def check_top_level(raw: Mapping[str, Any], profile: str | None = None) -> dict[str, str]:
+    """The validated `profile` (overridden by `profile` if given) and `kernel`."""
+    chosen = profile if profile is not None else raw.get("profile")
+    if chosen is None:
+        raise ParamsError("params key 'profile' is missing")
+    if chosen not in PROFILES:
         raise ParamsError(
-            f"params key 'profile' has value {profile!r}; allowed values: {', '.join(PROFILES)}"
+            f"params key 'profile' has value {chosen!r}; allowed values: {', '.join(PROFILES)}"
         )
-    resolved: dict[str, Any] = {key: raw[key] for key in TOP_LEVEL_SCHEMA}
-    for stage, schema in STAGE_SCHEMAS.items():
-        section = raw.get(stage)
-        if not isinstance(section, Mapping):
-            raise ParamsError(
-                f"params key '{stage}' is missing or not a mapping; "
-                f"it needs the keys: {', '.join(schema)}"
-            )
-        picked = {
-            key: copy.deepcopy(_pick(f"{stage}.{key}", value, profile))  # sections may share
-            for key, value in section.items()
-        }
-        _check_keys(f"{stage}.", picked, schema)
-        resolved[stage] = picked
-    return resolved
+    kernel = raw.get("kernel")
+    if not isinstance(kernel, str) or not kernel:
+        raise ParamsError(f"params key 'kernel' must name a Jupyter kernel, got {kernel!r}")
+    return {"profile": chosen, "kernel": kernel}
 
 
-def stage_params(params: Mapping[str, Any], stage: str) -> dict[str, Any]:
-    """The resolved section of one stage, plus the active profile."""
-    if stage not in STAGE_SCHEMAS:
-        raise ParamsError(f"unknown stage {stage!r}; known stages: {', '.join(STAGE_SCHEMAS)}")
-    return {"profile": params["profile"], **params[stage]}
+def resolve_profile(section: Mapping[str, Any], profile: str, where: str) -> dict[str, Any]:
+    """`section` with every per-profile value replaced by the one for `profile`."""
+    return {key: _pick(f"{where}.{key}", value, profile) for key, value in section.items()}
 
 
 def _pick(key: str, value: Any, profile: str) -> Any:
@@ -223,39 +170,49 @@ def _pick(key: str, value: Any, profile: str) -> Any:
     return value
 
 
-def _check_keys(prefix: str, section: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
-    for key, kind in schema.items():
-        if key not in section:
-            raise ParamsError(f"params key '{prefix}{key}' is missing")
-        value = section[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise ParamsError(f"params key '{prefix}{key}' must be of type {names}, got {value!r}")
+def unknown_key(key: str, name: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+    return f"params key '{key}' is unknown{hint}"
 
 
-def cli_section(path: str | Path, profile: str | None, name: str) -> dict[str, Any]:
-    """One resolved section for a command-line tool; an invalid file exits with status 2."""
-    try:
-        return load_params(path, profile)[name]
-    except ParamsError as err:
-        print(f"error: invalid params: {err}", file=sys.stderr)
-        raise SystemExit(2) from err
+def _checked(key: str, value: Any, kind: Any, rules: Mapping[str, Any]) -> Any:
+    """`value` checked against its declared type and rules (ints accepted where floats are)."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        if value is None and len(options) < len(typing.get_args(kind)):
+            return None
+        kind, origin = options[0], typing.get_origin(options[0])
+    if origin is list:
+        if not isinstance(value, list):
+            raise ParamsError(f"params key '{key}' must be a list, got {value!r}")
+        if len(value) < rules.get("min_items", 0):
+            raise ParamsError(
+                f"params key '{key}' needs at least {rules['min_items']} item(s), got {value!r}"
+            )
+        (item_kind,) = typing.get_args(kind)
+        return [_scalar(f"{key}[{i}]", v, item_kind, rules) for i, v in enumerate(value)]
+    return _scalar(key, value, kind, rules)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`slr-params`: validate a params file and print its resolved form, or the error."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("path", nargs="?", default="params.yaml")
-    parser.add_argument("--profile", choices=PROFILES, help="override the file's profile")
-    args = parser.parse_args(argv)
-    try:
-        params = load_params(args.path, args.profile)
-    except ParamsError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    yaml.safe_dump(params, sys.stdout, sort_keys=False)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def _scalar(key: str, value: Any, kind: type, rules: Mapping[str, Any]) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ParamsError(f"params key '{key}' must be of type {kind.__name__}, got {value!r}")
+    choices = rules.get("choices")
+    if callable(choices):  # a list known only at run time (e.g. the shipped languages)
+        choices = choices()
+    if choices is not None and value not in choices:
+        allowed = ", ".join(map(str, choices))
+        raise ParamsError(f"params key '{key}' has value {value!r}; allowed values: {allowed}")
+    for rule, ok, word in (
+        ("ge", lambda a, b: a >= b, "at least"),
+        ("gt", lambda a, b: a > b, "greater than"),
+        ("le", lambda a, b: a <= b, "at most"),
+        ("lt", lambda a, b: a < b, "less than"),
+    ):
+        if rule in rules and not ok(value, rules[rule]):
+            raise ParamsError(f"params key '{key}' must be {word} {rules[rule]}, got {value!r}")
+    return value

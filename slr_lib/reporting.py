@@ -30,32 +30,3 @@ def format_mean_std(summary: pd.DataFrame, columns: Sequence[str], digits: int =
         },
         index=summary.index,
     )
-
-
-def compare_means(summary: pd.DataFrame, better: str, worse: str, column: str) -> str:
-    """Verdict on "`better` beats `worse` on `column`" (higher is better) over seeded runs.
-
-    "holds" when the difference of means exceeds the larger of the two standard deviations,
-    "does not hold" when it is that far the other way, "inconclusive" otherwise.
-    """
-    diff = summary.loc[better, f"{column}_mean"] - summary.loc[worse, f"{column}_mean"]
-    noise = max(summary.loc[better, f"{column}_std"], summary.loc[worse, f"{column}_std"])
-    if diff > noise:
-        return "holds"
-    if diff < -noise:
-        return "does not hold"
-    return "inconclusive"
-
-
-def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
-    """Verdict on "`better` is higher than `worse`" for single measurements (no seeds).
-
-    "holds" when `better` exceeds `worse` by more than `tolerance` of it, "does not hold" when it
-    is below by that much, "inconclusive" otherwise.
-    """
-    margin = tolerance * abs(worse)
-    if better > worse + margin:
-        return "holds"
-    if better < worse - margin:
-        return "does not hold"
-    return "inconclusive"

@@ -10,8 +10,8 @@ import torch
 from torch import Tensor, nn
 
 from slr_lib.data.clip_features import FixedClipEncoder
-from slr_lib.data.model import Corpus
-from slr_lib.model.seds import MAX_WORDS, TextEncoder
+from slr_lib.data.corpus import Corpus
+from slr_lib.model.seds import MAX_WORDS, CaptionEncoder
 
 VOCAB = 64
 CLS, SEP = 1, 2
@@ -57,9 +57,11 @@ class EmbeddingBackbone(nn.Module):
 
 def stand_in_text_encoder(
     embed_dim: int, finetune: bool = True, max_words: int = MAX_WORDS
-) -> TextEncoder:
+) -> CaptionEncoder:
     """A SEDS text encoder over the stand-in tokenizer and backbone."""
-    return TextEncoder(WhitespaceTokenizer(), EmbeddingBackbone(), embed_dim, max_words, finetune)
+    return CaptionEncoder(
+        WhitespaceTokenizer(), EmbeddingBackbone(), embed_dim, max_words, finetune
+    )
 
 
 def made_up_rgb(corpus: Corpus, dim: int = 8, stride: int = 4) -> dict[str, np.ndarray]:

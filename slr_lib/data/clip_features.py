@@ -17,7 +17,6 @@ drawn once from `seed`. Nothing is learnt.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict, dataclass
@@ -27,10 +26,11 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from slr_lib.config import SectionConfig, knob
 from slr_lib.data import layout
 from slr_lib.data.appearance import render_view, signer_appearance
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
-from slr_lib.data.model import Corpus
 from slr_lib.logging_setup import get_logger
 
 log = get_logger(__name__)
@@ -38,15 +38,17 @@ VIEWS = ("rgb", "pose")
 
 
 @dataclass(frozen=True)
-class FixedClipEncoder:
-    """The fixed window encoder described in this module's docstring."""
+class FixedClipEncoder(SectionConfig):
+    """The fixed window encoder described in this module's docstring (the `features` section)."""
 
-    window: int = 16
-    stride: int = 4
-    image_size: int = 24
-    pooled: int = 8
-    dim: int = 256
-    seed: int = 0
+    SECTION = "features"
+
+    window: int = knob(16, ge=1)
+    stride: int = knob(4, ge=1)
+    image_size: int = knob(24, ge=1)
+    pooled: int = knob(8, ge=1)
+    dim: int = knob(256, ge=1)
+    seed: int = knob(0, ge=0)
 
     def __post_init__(self) -> None:
         if self.image_size % self.pooled:
@@ -153,28 +155,28 @@ def read_meta(folder: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write both views' fixed clip features of the simulated corpora (CE-layout pickles)."""
-    from slr_lib.config import PROFILES, cli_section
-
-    parser = argparse.ArgumentParser(prog="slr-clip-features", description=main.__doc__)
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", choices=PROFILES)
-    parser.add_argument("--corpora", type=Path, default=Path("data/simulated"))
-    parser.add_argument("--out", type=Path, default=Path("data/features"))
-    args = parser.parse_args(argv)
-    section = cli_section(args.params, args.profile, "features")
-    encoder = FixedClipEncoder(**{k: section[k] for k in FixedClipEncoder.__dataclass_fields__})
+def write_features(encoder: FixedClipEncoder, corpora: Path, out: Path) -> None:
+    """Both views' fixed clip features of the corpora `main` and `pretrain` under `corpora`."""
     for view in VIEWS:
-        folder = args.out / f"{view}_fixed"
+        folder = out / f"{view}_fixed"
         write_meta(folder, encoder, view)
         for name in ("main", "pretrain"):
-            features = encode_corpus(Corpus.load(args.corpora / name), encoder, view, encoder.seed)
+            features = encode_corpus(Corpus.load(corpora / name), encoder, view, encoder.seed)
             for kind, table in features.items():
                 if table:
                     write_ce_features(folder / f"{name}_{kind}.pkl", table)
-    log.info("wrote clip features to %s", args.out)
-    return 0
+    log.info("wrote clip features to %s", out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write both views' fixed clip features of the simulated corpora (CE-layout pickles)."""
+    from slr_lib.pipeline.stage_cli import stage_main
+
+    return stage_main(
+        FixedClipEncoder, lambda enc, args: write_features(enc, args.corpora, args.out),
+        prog="slr-clip-features", description=main.__doc__, out="data/features",
+        folders={"--corpora": "data/simulated"}, argv=argv,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

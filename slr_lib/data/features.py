@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.tables import as_feature_array, check_dims, load_pickle
 
 CICO_SUFFIXES = (".pkl", ".pickle")

@@ -58,8 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.layout import N_DIMS, N_POINTS
-from slr_lib.data.model import (
+from slr_lib.data.corpus import (
     SENTENCE_COLUMNS,
     SPLITS,
     VIDEO_COLUMNS,
@@ -67,6 +66,7 @@ from slr_lib.data.model import (
     CorpusFormatError,
     PoseArray,
 )
+from slr_lib.data.layout import N_DIMS, N_POINTS
 from slr_lib.data.tables import (
     TextTable,
     parse_number,

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.tables import require_keys
 
 WLASL_COLUMNS = (

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.layout import (
     BODY,
     BODY_POINTS,
@@ -45,7 +46,6 @@ from slr_lib.data.layout import (
     N_POINTS,
     RIGHT_HAND,
 )
-from slr_lib.data.model import CorpusFormatError
 
 # Number of points of each OpenPose array of a person.
 KEYPOINT_COUNTS = {

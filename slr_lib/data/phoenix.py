@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.tables import (
     as_feature_array,
     check_dims,

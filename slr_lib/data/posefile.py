@@ -34,8 +34,8 @@ from pose_format import Pose
 from pose_format.numpy.pose_body import NumPyPoseBody
 from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderDimensions
 
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.layout import COMPONENTS, N_DIMS, N_POINTS
-from slr_lib.data.model import CorpusFormatError
 
 POINT_FORMAT = "XYZC"
 # Where each of our components may be found in a file, in order of preference.
@@ -165,17 +165,26 @@ def write_pose_file(
     return path
 
 
-def fingerspelling_clips(language: str = "ase") -> dict[str, Path]:
-    """Letter -> `.pose` path of the fingerspelling lexicon shipped with `spoken-to-signed`.
-
-    `language` is a signed language code of the lexicon's index (e.g. "ase", "gsg", "bzs").
-    """
+def _fingerspelling_index() -> tuple[Path, list[dict[str, str]]]:
     root = Path(str(resources.files("spoken_to_signed"))) / "assets" / "fingerspelling_lexicon"
     index = root / "index.csv"
     if not index.is_file():
         raise FileNotFoundError(f"fingerspelling index not found at {index}")
     with index.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        return root, list(csv.DictReader(handle))
+
+
+def fingerspelling_languages() -> tuple[str, ...]:
+    """The signed language codes that the shipped fingerspelling lexicon has clips for."""
+    return tuple(sorted({row["signed_language"] for row in _fingerspelling_index()[1]}))
+
+
+def fingerspelling_clips(language: str = "ase") -> dict[str, Path]:
+    """Letter -> `.pose` path of the fingerspelling lexicon shipped with `spoken-to-signed`.
+
+    `language` is a signed language code of the lexicon's index (e.g. "ase", "gsg", "bzs").
+    """
+    root, rows = _fingerspelling_index()
     clips: dict[str, Path] = {}
     for row in rows:
         if row["signed_language"] == language:

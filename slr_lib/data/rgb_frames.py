@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from slr_lib.data.appearance import render_view, signer_appearance
 from slr_lib.data.clip_features import FixedClipEncoder
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 
 
 def rgb_frames(

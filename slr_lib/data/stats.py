@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.layout import LEFT_HAND, RIGHT_HAND
-from slr_lib.data.model import Corpus
 from slr_lib.data.sentences import n_words
 
 # How2Sign figures: split sizes from SPOT-ALIGN Sec. 4.1; the rest measured on How2Sign's val

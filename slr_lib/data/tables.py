@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 
 _GZIP_MAGIC = b"\x1f\x8b"
 

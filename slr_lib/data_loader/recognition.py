@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import TIMINGS, Corpus
+from slr_lib.data.corpus import TIMINGS, Corpus
 from slr_lib.data_loader.retrieval import clip_range
 from slr_lib.model.sign_recognition import WINDOW
 from slr_lib.recognised_words import recognised_words, sr_similarity

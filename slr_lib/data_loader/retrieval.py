@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import TIMINGS, Corpus
+from slr_lib.data.corpus import TIMINGS, Corpus
 
 
 @dataclass

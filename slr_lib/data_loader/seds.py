@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from slr_lib.data.model import TIMINGS, Corpus, PoseArray
+from slr_lib.data.corpus import TIMINGS, Corpus, PoseArray
 from slr_lib.data_loader.retrieval import clip_range
 from slr_lib.model.padding import pad_sequences
 from slr_lib.model.pose_gcn import pose_groups

@@ -19,7 +19,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from slr_lib.data.clip_features import pose_frames
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
+from slr_lib.model.padding import pad_frames
 from slr_lib.model.sign_recognition import WINDOW
 
 OFFSETS: dict[str, tuple[int, int]] = {"mouthing": (-15, 4), "dictionary": (-3, 22)}
@@ -60,15 +61,6 @@ def _pad_to(frames: np.ndarray, length: int) -> np.ndarray:
         return frames
     edge = np.repeat(frames[:, -1:], length - frames.shape[1], axis=1)
     return np.concatenate([frames, edge], axis=1)
-
-
-def pad_frames(frames: np.ndarray, length: int = WINDOW) -> np.ndarray:
-    """Frames (T, F) padded to at least `length` by repeating the last frame (zeros if empty)."""
-    if len(frames) >= length:
-        return frames
-    if len(frames) == 0:
-        return np.zeros((length, frames.shape[1]), dtype=frames.dtype)
-    return np.concatenate([frames, np.repeat(frames[-1:], length - len(frames), axis=0)])
 
 
 def video_features(corpus: Corpus, video_ids: Sequence[str] | None = None) -> dict[str, np.ndarray]:

@@ -3,7 +3,7 @@
 from slr_lib.model.crossmodal import (
     POOLING_MODES,
     CrossModalModel,
-    TextEncoder,
+    SentenceEncoder,
     VideoEncoder,
     similarity,
     temporal_pool,
@@ -18,7 +18,7 @@ __all__ = [
     "CrossModalModel",
     "GatedEmbeddingUnit",
     "NetVLAD",
-    "TextEncoder",
+    "SentenceEncoder",
     "VideoEncoder",
     "check_mask",
     "pad_sequences",

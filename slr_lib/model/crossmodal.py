@@ -34,7 +34,7 @@ def temporal_pool(x: Tensor, mask: Tensor | None, mode: str) -> Tensor:
     return x.masked_fill(~valid, float("-inf")).amax(dim=1)
 
 
-class TextEncoder(nn.Module):
+class SentenceEncoder(nn.Module):
     """Sentence embedding phi_T: (B, T, word_dim) words with a mask -> unit-norm (B, out_dim)."""
 
     def __init__(
@@ -81,7 +81,7 @@ class CrossModalModel(nn.Module):
         out_dim: int = 512,
     ) -> None:
         super().__init__()
-        self.text_encoder = TextEncoder(word_dim, clusters, ghost_clusters, out_dim)
+        self.text_encoder = SentenceEncoder(word_dim, clusters, ghost_clusters, out_dim)
         self.video_encoder = VideoEncoder(feature_dim, pooling, out_dim)
         self.out_dim = out_dim
 

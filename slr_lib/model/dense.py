@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from slr_lib.data_loader.sign_windows import pad_frames
+from slr_lib.model.padding import pad_frames
 from slr_lib.model.sign_recognition import WINDOW, SignRecognizer
 
 
@@ -31,7 +31,7 @@ class DenseOutputs:
 def dense_embeddings(model: SignRecognizer, frames: np.ndarray, chunk: int = 4096) -> np.ndarray:
     """Embeddings (W, E) float32 of every 16-frame window of `frames` (T, F), stride 1."""
     model.eval()
-    frames = pad_frames(np.asarray(frames, dtype=np.float32))
+    frames = pad_frames(np.asarray(frames, dtype=np.float32), WINDOW)
     step = chunk - (WINDOW - 1)
     parts = [
         model.embed(torch.from_numpy(frames[start : start + chunk])[None])[0].numpy()
@@ -53,7 +53,7 @@ def dense_outputs(model: SignRecognizer, frames: np.ndarray, chunk: int = 4096) 
 def window_loop_embeddings(model: SignRecognizer, frames: np.ndarray) -> np.ndarray:
     """The same embeddings as `dense_embeddings`, one window at a time (the slow reference)."""
     model.eval()
-    frames = pad_frames(np.asarray(frames, dtype=np.float32))
+    frames = pad_frames(np.asarray(frames, dtype=np.float32), WINDOW)
     return np.stack(
         [
             model.embed(torch.from_numpy(frames[i : i + WINDOW])[None])[0, 0].numpy()

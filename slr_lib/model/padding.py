@@ -63,3 +63,12 @@ def check_mask(x: Tensor, mask: Tensor | None) -> Tensor:
         rows = torch.nonzero(empty).flatten().tolist()
         raise ValueError(f"sequences {rows} have no valid position; give at least one token")
     return mask
+
+
+def pad_frames(frames: np.ndarray, length: int) -> np.ndarray:
+    """Frames (T, F) padded to at least `length` by repeating the last frame (zeros if empty)."""
+    if len(frames) >= length:
+        return frames
+    if len(frames) == 0:
+        return np.zeros((length, frames.shape[1]), dtype=frames.dtype)
+    return np.concatenate([frames, np.repeat(frames[-1:], length - len(frames), axis=0)])

@@ -40,7 +40,7 @@ MAX_WORDS = 32
 MAX_CLIPS = 64
 STREAMS = ("pose", "rgb")
 #: Model sizes: the paper's (`full`), one for a 2-core CPU (`small`), one for tests (`tiny`).
-PROFILES: dict[str, dict[str, Any]] = {
+MODEL_SIZES: dict[str, dict[str, Any]] = {
     "full": {"width": 768, "depth": 12, "heads": 12, "embed_dim": 512,
              "gcn_dims": (64, 128, 256), "fusion_heads": 8},
     "small": {"width": 128, "depth": 2, "heads": 4, "embed_dim": 128,
@@ -74,11 +74,11 @@ class SEDSConfig:
             raise ValueError(f"unknown fusion {self.fusion!r}; allowed: {', '.join(FUSIONS)}")
 
     @classmethod
-    def profile(cls, name: str, rgb_dim: int, **changes: Any) -> SEDSConfig:
-        """The sizes of profile `name` (see PROFILES), with `changes` on top."""
-        if name not in PROFILES:
-            raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(PROFILES)}")
-        return cls(rgb_dim=rgb_dim, **{**PROFILES[name], **changes})
+    def of_size(cls, name: str, rgb_dim: int, **changes: Any) -> SEDSConfig:
+        """The sizes of profile `name` (see MODEL_SIZES), with `changes` on top."""
+        if name not in MODEL_SIZES:
+            raise ValueError(f"unknown model size {name!r}; allowed: {', '.join(MODEL_SIZES)}")
+        return cls(rgb_dim=rgb_dim, **{**MODEL_SIZES[name], **changes})
 
 
 def cico_config(config: SEDSConfig) -> SEDSConfig:
@@ -139,7 +139,7 @@ def _interaction(config: SEDSConfig, in_dim: int) -> InteractionTransformer:
     )  # fmt: skip
 
 
-class TextEncoder(nn.Module):
+class CaptionEncoder(nn.Module):
     """Word features (B, L, embed_dim) of captions from a BERT-style token encoder.
 
     `tokenizer` and `backbone` follow the `transformers` interfaces (a tokenizer called on a
@@ -166,7 +166,7 @@ class TextEncoder(nn.Module):
         # caption -> hidden states and word mask; encoders of one frozen backbone may share it
         self._frozen = {} if cache is None else cache
 
-    def train(self, mode: bool = True) -> TextEncoder:
+    def train(self, mode: bool = True) -> CaptionEncoder:
         """Set the training mode; a frozen backbone always stays in evaluation mode."""
         super().train(mode)
         if not self.finetune:
@@ -222,12 +222,12 @@ class TextEncoder(nn.Module):
 
 def load_minilm_text_encoder(
     embed_dim: int, max_words: int = MAX_WORDS, finetune: bool = False, device: str = "cpu"
-) -> TextEncoder:
+) -> CaptionEncoder:
     """The packaged all-MiniLM-L6-v2 as a SEDS text encoder (loaded offline)."""
     from slr_lib.text_embeddings.minilm import MiniLMEmbedder
 
     minilm = MiniLMEmbedder.load(device=device)
-    return TextEncoder(minilm.tokenizer, minilm.model, embed_dim, max_words, finetune).to(device)
+    return CaptionEncoder(minilm.tokenizer, minilm.model, embed_dim, max_words, finetune).to(device)
 
 
 @dataclass
@@ -243,7 +243,7 @@ class SEDSOutput:
 class SEDS(nn.Module):
     """The SEDS video encoders, fusion and text encoder (or a single-stream variant)."""
 
-    def __init__(self, config: SEDSConfig, text: TextEncoder) -> None:
+    def __init__(self, config: SEDSConfig, text: CaptionEncoder) -> None:
         super().__init__()
         if text.embed_dim != config.embed_dim:
             raise ValueError(f"text embed_dim {text.embed_dim} != model's {config.embed_dim}")

@@ -3,19 +3,21 @@
 Conventions (the same name everywhere): `notebooks/NAME.ipynb` is the source, the executed
 copy goes to `book/chapters/NAME.ipynb` for the book, and the notebook writes
 `results/NAME.json` from the `results_path` parameter (data for `dvc plots` goes under
-`results/plots/`, the `plots_dir` parameter). The stage's section of
-`params.yaml`, resolved for the active profile, is injected as the notebook's parameters.
+`results/plots/`, the `plots_dir` parameter). The stage's section of `params.yaml` is
+validated by the chapter's config class (`Config` in `slr_lib.experiments.NAME`) before any
+work, then injected, resolved for the active profile, as the notebook's `config` parameter.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from slr_lib.config import PROFILES, ParamsError, load_params, stage_params
+from slr_lib.config import PROFILES, ParamsError, SectionConfig, check_top_level, read_params
 from slr_lib.logging_setup import get_logger
 
 log = get_logger(__name__)
@@ -44,6 +46,23 @@ class StageError(RuntimeError):
     """A stage that did not produce its outputs."""
 
 
+def chapter_config(stage: str) -> type[SectionConfig]:
+    """The config class of chapter `stage`: `Config` in `slr_lib.experiments.<stage>`."""
+    try:
+        module = importlib.import_module(f"slr_lib.experiments.{stage}")
+    except ModuleNotFoundError as err:
+        raise StageError(f"no experiments module for stage {stage!r}: {err}") from err
+    return module.Config
+
+
+def notebook_parameters(stage: str, params_file: Path, profile: str | None) -> dict:
+    """The validated parameters injected into the chapter's notebook (no results paths yet)."""
+    raw = read_params(params_file)
+    top = check_top_level(raw, profile)
+    config = chapter_config(stage).from_section(raw.get(stage), top["profile"], where=stage)
+    return {"profile": top["profile"], "kernel": top["kernel"], "config": config.to_dict()}
+
+
 def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = None) -> StagePaths:
     """Validate the params, execute the stage's notebook and check that it wrote its results.
 
@@ -52,8 +71,8 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
     """
     import papermill  # imported here: a bad params file must fail before this slow import
 
-    params = load_params(params_file, profile)
-    parameters = stage_params(params, stage)
+    parameters = notebook_parameters(stage, params_file, profile)
+    kernel = parameters.pop("kernel")
     paths = StagePaths.for_stage(root, stage)
     if not paths.notebook.is_file():
         raise StageError(f"no notebook for stage {stage!r}: {paths.notebook} does not exist")
@@ -62,13 +81,13 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
     paths.results.unlink(missing_ok=True)
     parameters["results_path"] = str(paths.results.resolve())
     parameters["plots_dir"] = str((root / "results" / "plots").resolve())
-    log.info("stage %s (profile %s): executing %s", stage, params["profile"], paths.notebook)
+    log.info("stage %s (profile %s): executing %s", stage, parameters["profile"], paths.notebook)
     try:
         papermill.execute_notebook(
             str(paths.notebook),
             str(paths.executed),
             parameters=parameters,
-            kernel_name=params["kernel"],
+            kernel_name=kernel,
             cwd=str(paths.notebook.parent),
             progress_bar=sys.stderr.isatty(),
             log_output=False,

@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from slr_lib.data.model import TIMINGS, Corpus
-from slr_lib.data_loader.sign_windows import EXEMPLAR_KEEP, pad_frames
+from slr_lib.data.corpus import TIMINGS, Corpus
+from slr_lib.data_loader.sign_windows import EXEMPLAR_KEEP
 from slr_lib.model.dense import batch_embeddings, dense_embeddings
+from slr_lib.model.padding import pad_frames
 from slr_lib.model.sign_recognition import WINDOW, SignRecognizer
 from slr_lib.text import lemmatize, normalize
 
@@ -49,7 +50,7 @@ def exemplar_embeddings(
     rows = list(exemplars.itertuples())
     for i in range(0, len(rows), batch_size):
         chunk = rows[i : i + batch_size]
-        frames = [pad_frames(features[r.exemplar_id]) for r in chunk]
+        frames = [pad_frames(features[r.exemplar_id], WINDOW) for r in chunk]
         longest = max(len(f) for f in frames)
         windows = _unit(batch_embeddings(model, np.stack([pad_frames(f, longest) for f in frames])))
         for row, own, frames_of in zip(chunk, windows, frames, strict=True):

@@ -59,7 +59,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tqdm.auto import tqdm
 
 from slr_lib.data import layout
-from slr_lib.data.model import TIMINGS, Corpus
+from slr_lib.data.corpus import TIMINGS, Corpus
 from slr_lib.text import VISEME_SHAPES, lemmatize, n_phonemes, normalize, visemes
 
 MOUTH_FEATURES = ("opening", "width", "upper_lip")
@@ -108,7 +108,7 @@ class Calibration:
 
 # Fitted by `calibrate(Corpus.load("data/simulated/pretrain"))` on the small-profile
 # pre-training corpus (pad_s=0.5, sign timing). To recompute:
-#   .venv/bin/python -c "from slr_lib.data.model import Corpus; \
+#   .venv/bin/python -c "from slr_lib.data.corpus import Corpus; \
 #     from slr_lib.spotting.mouthing import calibrate; \
 #     print(calibrate(Corpus.load('data/simulated/pretrain')))"
 DEFAULT_CALIBRATION = Calibration(

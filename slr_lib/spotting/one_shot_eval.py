@@ -73,13 +73,6 @@ def bootstrap_f1_difference(
     return float(counts_f1(a.sum(axis=0)) - counts_f1(b.sum(axis=0))), float(low), float(high)
 
 
-def interval_verdict(low: float, high: float) -> str:
-    """`holds` when the interval of a difference lies above 0, `does not hold` when below."""
-    if low > 0:
-        return "holds"
-    return "does not hold" if high < 0 else "inconclusive"
-
-
 @dataclass(frozen=True)
 class SpotterRun:
     """The spottings of one set of queries, before and after Top-K transferring."""

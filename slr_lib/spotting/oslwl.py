@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.spotting_pickle import SpottingTable
 
 QUERY_COLUMNS = (

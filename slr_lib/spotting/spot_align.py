@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.data_loader.sign_windows import (
     WindowSet,
     annotation_windows,

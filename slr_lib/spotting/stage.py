@@ -27,15 +27,16 @@ import json
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from slr_lib.config import SectionConfig, knob
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
-from slr_lib.data.model import Corpus
 from slr_lib.data_loader.recognition import save_recognition
 from slr_lib.data_loader.sign_windows import (
     centre_crops,
@@ -78,12 +79,39 @@ class Timer:
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
-def train_config(section: Mapping[str, Any], epochs_key: str = "epochs") -> SignTrainConfig:
+@dataclass(frozen=True)
+class SpotAlignStageConfig(SectionConfig):
+    """The `spot_align` section: spotting thresholds, the loop, and sign-recognition training."""
+
+    SECTION = "spot_align"
+
+    corpus_dir: str = knob()
+    pretrain_dir: str = knob()
+    iterations: int = knob(ge=1)
+    mouthing_threshold: float = knob(ge=0, le=1)
+    min_phonemes: int = knob(ge=1)
+    dictionary_threshold: float = knob(ge=-1, le=1)
+    search_pad_s: float = knob(ge=0)
+    epochs: int = knob(ge=1)
+    pretrain_epochs: int = knob(ge=1)
+    batch_size: int = knob(ge=2)
+    lr: float = knob(gt=0)
+    lr_drop: float = knob(ge=0, le=1)
+    width: int = knob(ge=1)
+    embed_dim: int = knob(ge=1)
+    feature_stride: int = knob(ge=1)
+    seed: int = knob(ge=0)
+    init_study: bool = knob()
+    speech_study: bool = knob()
+    speech_iterations: int = knob(ge=1)
+
+
+def train_config(section: SpotAlignStageConfig, epochs_key: str = "epochs") -> SignTrainConfig:
     """The sign-recognition training settings of the params section."""
     return SignTrainConfig(
-        epochs=section[epochs_key], batch_size=section["batch_size"], lr=section["lr"],
-        lr_drop=section["lr_drop"], width=section["width"], embed_dim=section["embed_dim"],
-        seed=section["seed"],
+        epochs=getattr(section, epochs_key), batch_size=section.batch_size, lr=section.lr,
+        lr_drop=section.lr_drop, width=section.width, embed_dim=section.embed_dim,
+        seed=section.seed,
     )  # fmt: skip
 
 
@@ -169,18 +197,18 @@ def export_model(
         save_recognition(out / "recognition" / f"{name}.npz", recognition)
 
 
-def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
+def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
     """Train and export every model; return the summary written to `summary.json`."""
     timer, t = Timer(), time.perf_counter()
-    main = Corpus.load(section["corpus_dir"])
-    pretrain = Corpus.load(section["pretrain_dir"])
+    main = Corpus.load(section.corpus_dir)
+    pretrain = Corpus.load(section.pretrain_dir)
     features = video_features(main)
     exemplars = exemplar_features(main)
     timer("pose features", t)
     config = train_config(section)
     loop = SpotAlignConfig(
-        iterations=section["iterations"], dictionary_threshold=section["dictionary_threshold"],
-        pad_s=section["search_pad_s"], train=config,
+        iterations=section.iterations, dictionary_threshold=section.dictionary_threshold,
+        pad_s=section.search_pad_s, train=config,
     )  # fmt: skip
 
     t = time.perf_counter()
@@ -189,8 +217,8 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
 
     def mouthings(timing: str) -> pd.DataFrame:
         return spot_mouthings(
-            main, "train", timing, section["mouthing_threshold"], section["min_phonemes"],
-            set(main.exemplars["gloss"]), pad_s=section["search_pad_s"],
+            main, "train", timing, section.mouthing_threshold, section.min_phonemes,
+            set(main.exemplars["gloss"]), pad_s=section.search_pad_s,
         )  # fmt: skip
 
     def chain(name: str, init: SignModel | None, timing: str, iterations: int) -> SpotAlignRun:
@@ -216,14 +244,14 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
     for step in [s for s in main_run.spottings if s != "M"]:
         for expanded, tag in ((False, "R"), (True, "X")):
             models[f"M+{step}_{tag}"] = embedding(main_run, step, expanded, models["bobsl"])
-    if section["init_study"]:
+    if section.init_study:
         for init_name, init in (("dictionary", models["dictionary"]), ("random", None)):
             run = runs[f"{init_name}_init"] = chain(f"{init_name}_init", init, "sign", 1)
             models[f"M@{init_name}"] = embedding(run, "M", False, init)
             if "D1" in run.spottings:
                 models[f"M+D1_R@{init_name}"] = embedding(run, "D1", False, init)
-    if section["speech_study"]:
-        iterations = section["speech_iterations"]
+    if section.speech_study:
+        iterations = section.speech_iterations
         run = runs["speech"] = chain("speech", models["bobsl"], "speech", iterations)
         last = [s for s in run.spottings if s != "M"][-1:] or ["M"]
         models["speech"] = embedding(run, last[0], last[0] != "M", models["bobsl"])
@@ -239,7 +267,7 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
     timer("recognition accuracy", t)
     t = time.perf_counter()
     for name, model in models.items():
-        export_model(out, name, model, main, features, section["feature_stride"],
+        export_model(out, name, model, main, features, section.feature_stride,
                      with_recognition=name != "bobsl")  # fmt: skip
     timer("dense inference and export", t)
     summary = {
@@ -255,19 +283,19 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
     return summary
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the `spot_align` stage with the params file's `spot_align` section."""
-    from slr_lib.config import PROFILES, cli_section
-
-    parser = argparse.ArgumentParser(prog="slr-spot-align", description=main.__doc__)
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", choices=PROFILES)
-    parser.add_argument("--out", type=Path, default=Path("data/spotalign"))
-    args = parser.parse_args(argv)
-    section = cli_section(args.params, args.profile, "spot_align")
+def _run(section: SpotAlignStageConfig, args: argparse.Namespace) -> None:
     summary = run_stage(section, args.out)
     log.info("spot_align done in %.0f s: %s", sum(summary["seconds"].values()), summary["seconds"])
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `spot_align` stage with the params file's `spot_align` section."""
+    from slr_lib.pipeline.stage_cli import stage_main
+
+    return stage_main(
+        SpotAlignStageConfig, _run, prog="slr-spot-align", description=main.__doc__,
+        out="data/spotalign", argv=argv,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

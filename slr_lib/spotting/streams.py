@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.data_loader.sign_windows import WindowSet, annotation_windows, exemplar_windows
 from slr_lib.model.dense import dense_embeddings
 from slr_lib.model.sign_recognition import WINDOW, SignRecognizer

@@ -19,13 +19,15 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from slr_lib.config import SectionConfig, knob
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
-from slr_lib.data.model import Corpus
 from slr_lib.data.rgb_frames import video_rgb_frames
 from slr_lib.data_loader.sign_windows import class_index, truth_windows
 from slr_lib.logging_setup import get_logger
@@ -60,23 +62,43 @@ def clip_features(
     }
 
 
-def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RGBEncoderConfig(SectionConfig):
+    """The `rgb_encoder` section: the pre-training of the RGB stream's frozen clip encoder."""
+
+    SECTION = "rgb_encoder"
+
+    pretrain_dir: str = knob()
+    corpus_dir: str = knob()
+    epochs: int = knob(ge=1)
+    batch_size: int = knob(ge=2)
+    lr: float = knob(gt=0)
+    lr_drop: float = knob(ge=0, le=1)
+    width: int = knob(ge=1)
+    embed_dim: int = knob(ge=1)
+    stride: int = knob(ge=1)
+    image_size: int = knob(ge=1)
+    pooled: int = knob(ge=1)
+    seed: int = knob(ge=0)
+
+
+def run_stage(section: RGBEncoderConfig, out: Path) -> dict[str, Any]:
     """Pre-train, freeze, and write the main corpus's RGB clip features into `out`."""
     config = SignTrainConfig(
-        epochs=section["epochs"], batch_size=section["batch_size"], lr=section["lr"],
-        lr_drop=section["lr_drop"], width=section["width"], embed_dim=section["embed_dim"],
-        seed=section["seed"], augment=False,  # the augmentations mirror keypoint coordinates
+        epochs=section.epochs, batch_size=section.batch_size, lr=section.lr,
+        lr_drop=section.lr_drop, width=section.width, embed_dim=section.embed_dim,
+        seed=section.seed, augment=False,  # the augmentations mirror keypoint coordinates
     )  # fmt: skip
-    view = {k: section[k] for k in ("image_size", "pooled", "seed")}
-    encoder, history = pretrain_rgb_encoder(Corpus.load(section["pretrain_dir"]), config, **view)
-    main = Corpus.load(section["corpus_dir"])
-    features = clip_features(encoder, video_rgb_frames(main, **view), section["stride"])
+    view = {"image_size": section.image_size, "pooled": section.pooled, "seed": section.seed}
+    encoder, history = pretrain_rgb_encoder(Corpus.load(section.pretrain_dir), config, **view)
+    main = Corpus.load(section.corpus_dir)
+    features = clip_features(encoder, video_rgb_frames(main, **view), section.stride)
     write_ce_features(out / "main_videos.pkl", features)
     save_sign_model(out / "encoder.pt", encoder)
     meta = {
         "encoder": "sign_recognition", "view": "rgb", "window": WINDOW,
-        "stride": section["stride"], "dim": section["embed_dim"],
-        "pretrained_on": section["pretrain_dir"], "pretrain_windows": encoder.annotations,
+        "stride": section.stride, "dim": section.embed_dim,
+        "pretrained_on": section.pretrain_dir, "pretrain_windows": encoder.annotations,
         "pretrain_classes": len(encoder.classes),
         "pretrain_train_accuracy": history[-1]["train_acc"] if history else None,
         **view,
@@ -86,19 +108,19 @@ def run_stage(section: Mapping[str, Any], out: Path) -> dict[str, Any]:
     return meta
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Pre-train the RGB-like view's sign encoder and write the frozen clip features."""
-    from slr_lib.config import PROFILES, cli_section
-
-    parser = argparse.ArgumentParser(prog="slr-rgb-encoder", description=main.__doc__)
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", choices=PROFILES)
-    parser.add_argument("--out", type=Path, default=Path("data/features/rgb_signs"))
-    args = parser.parse_args(argv)
-    section = cli_section(args.params, args.profile, "rgb_encoder")
+def _run(section: RGBEncoderConfig, args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     run_stage(section, args.out)
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Pre-train the RGB-like view's sign encoder and write the frozen clip features."""
+    from slr_lib.pipeline.stage_cli import stage_main
+
+    return stage_main(
+        RGBEncoderConfig, _run, prog="slr-rgb-encoder", description=main.__doc__,
+        out="data/features/rgb_signs", argv=argv,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ import torch
 
 from slr_lib.contrastive import ALPHA, BETA
 from slr_lib.data_loader.seds import SEDSSplit
-from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, SEDSConfig, TextEncoder
+from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, CaptionEncoder, SEDSConfig
 from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, evaluate, train_seds
+from slr_lib.verdicts import gate
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,14 @@ class MiniLMText:
         self.finetune, self.max_words = finetune, max_words
         self.cache: dict = {}
 
-    def encoder(self, embed_dim: int) -> TextEncoder:
+    def encoder(self, embed_dim: int) -> CaptionEncoder:
         """A new text encoder, with its own projection to `embed_dim`."""
         if self.finetune:
             backbone = copy.deepcopy(self.backbone)
-            return TextEncoder(self.tokenizer, backbone, embed_dim, self.max_words, finetune=True)
-        return TextEncoder(
+            return CaptionEncoder(
+                self.tokenizer, backbone, embed_dim, self.max_words, finetune=True
+            )
+        return CaptionEncoder(
             self.tokenizer, self.backbone, embed_dim, self.max_words, finetune=False,
             cache=self.cache,
         )  # fmt: skip
@@ -167,4 +170,4 @@ def learned(run: VariantRun, n_videos: int, factor: float = 2.0) -> bool:
 
 def gated_verdict(verdict: str, runs: list[VariantRun], n_videos: int) -> str:
     """`verdict`, or "inconclusive" when a compared run has not learned (see `learned`)."""
-    return verdict if all(learned(run, n_videos) for run in runs) else "inconclusive"
+    return gate(verdict, all(learned(run, n_videos) for run in runs))

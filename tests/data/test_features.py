@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.features import (
     FeatureStore,
     read_ce_features,
@@ -15,7 +16,6 @@ from slr_lib.data.features import (
     write_ce_features,
     write_cico_features,
 )
-from slr_lib.data.model import CorpusFormatError
 
 FEATURES = {
     "clip_a": np.arange(12, dtype=np.float32).reshape(3, 4),

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from slr_lib.data import layout
+from slr_lib.data.corpus import Corpus, CorpusFormatError
 from slr_lib.data.how2sign import load_how2sign, read_sentence_table
 from slr_lib.data.layout import N_POINTS
-from slr_lib.data.model import Corpus, CorpusFormatError
 from slr_lib.data.posefile import write_pose_file
 
 ID_HEADER = ["VIDEO_ID", "VIDEO_NAME", "SENTENCE_ID", "SENTENCE_NAME"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.lexicons import read_msasl, read_wlasl, vocabulary
-from slr_lib.data.model import CorpusFormatError
 
 
 def instance(video_id: str, signer: int, split: str, **extra) -> dict:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from slr_lib.data import layout
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.openpose import (
     BODY25_INDICES,
     read_openpose_folder,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.phoenix import phoenix_split, read_phoenix_features, read_phoenix_table
 
 HEADER = "name|video|start|end|speaker|orth|translation"

@@ -12,7 +12,7 @@ from pose_format.numpy.pose_body import NumPyPoseBody
 from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderDimensions
 
 from slr_lib.data import layout
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.posefile import (
     fingerspelling_clips,
     from_layout,

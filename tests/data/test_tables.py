@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from slr_lib.data import tables
-from slr_lib.data.model import CorpusFormatError
+from slr_lib.data.corpus import CorpusFormatError
 
 
 def test_load_pickle_unzips_and_refuses_garbage(tmp_path):

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from slr_lib.data import layout
-from slr_lib.data.model import Corpus, PoseArray
+from slr_lib.data.corpus import Corpus, PoseArray
 from slr_lib.data_loader.retrieval import clip_range
 from slr_lib.data_loader.seds import build_seds_split, equal_interval
 from tests.seds_stand_ins import made_up_rgb

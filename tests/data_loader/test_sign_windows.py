@@ -12,9 +12,9 @@ from slr_lib.data_loader.sign_windows import (
     augment,
     centre_crops,
     class_index,
-    pad_frames,
     random_crops,
 )
+from slr_lib.model.padding import pad_frames
 
 
 def _video(n: int = 100) -> np.ndarray:
@@ -81,4 +81,4 @@ def test_augment_keeps_shape_and_finiteness():
     out = augment(batch, np.random.default_rng(1))
     assert out.shape == batch.shape and np.isfinite(out).all()
     assert not np.allclose(out, batch)
-    assert pad_frames(np.zeros((0, 4), np.float32)).shape == (16, 4)
+    assert pad_frames(np.zeros((0, 4), np.float32), 16).shape == (16, 4)

@@ -4,7 +4,13 @@ import torch
 
 from slr_lib.losses import max_margin_ranking_loss
 from slr_lib.metrics import t2v_metrics
-from slr_lib.model import CrossModalModel, TextEncoder, VideoEncoder, pad_sequences, temporal_pool
+from slr_lib.model import (
+    CrossModalModel,
+    SentenceEncoder,
+    VideoEncoder,
+    pad_sequences,
+    temporal_pool,
+)
 
 
 def test_pad_sequences_mixes_numpy_and_torch_and_masks_padding():
@@ -60,7 +66,7 @@ def test_unknown_pooling_lists_the_allowed_values():
 
 def test_text_encoder_shape_and_norm():
     torch.manual_seed(0)
-    encoder = TextEncoder(6, clusters=3, ghost_clusters=1, out_dim=16)
+    encoder = SentenceEncoder(6, clusters=3, ghost_clusters=1, out_dim=16)
     x, mask = pad_sequences([torch.randn(n, 6) for n in (2, 5, 4)])
     out = encoder(x, mask)
     assert out.shape == (3, 16)

@@ -3,7 +3,7 @@ import torch
 
 from slr_lib.model.seds import (
     MAX_WORDS,
-    PROFILES,
+    MODEL_SIZES,
     SEDS,
     SEDSConfig,
     cico_config,
@@ -27,9 +27,9 @@ def fake_batch() -> dict:
 
 
 def test_profiles_and_config_checks():
-    full = SEDSConfig.profile("full", rgb_dim=1024)
+    full = SEDSConfig.of_size("full", rgb_dim=1024)
     assert (full.depth, full.width, full.embed_dim, full.max_clips) == (12, 768, 512, 64)
-    assert set(PROFILES) == {"full", "small", "tiny"}
+    assert set(MODEL_SIZES) == {"full", "small", "tiny"}
     with pytest.raises(ValueError, match="streams"):
         SEDSConfig(rgb_dim=8, streams=("depth",))
     with pytest.raises(ValueError, match="fusion"):
@@ -37,7 +37,7 @@ def test_profiles_and_config_checks():
 
 
 def test_seds_gives_unit_norm_streams_and_words():
-    config = SEDSConfig.profile("tiny", rgb_dim=8)
+    config = SEDSConfig.of_size("tiny", rgb_dim=8)
     model = SEDS(config, stand_in_text_encoder(config.embed_dim)).eval()
     out = model(**fake_batch())
     assert model.retrieval_stream == "fusion" and set(out.streams) == {"pose", "rgb", "fusion"}
@@ -48,7 +48,7 @@ def test_seds_gives_unit_norm_streams_and_words():
 
 
 def test_cico_is_the_rgb_stream_alone():
-    config = cico_config(SEDSConfig.profile("tiny", rgb_dim=8))
+    config = cico_config(SEDSConfig.of_size("tiny", rgb_dim=8))
     model = SEDS(config, stand_in_text_encoder(config.embed_dim)).eval()
     batch = fake_batch()
     out = model(batch["texts"], batch["clip_mask"], rgb=batch["rgb"])

@@ -21,7 +21,7 @@ def splits(generated):
 
 def tiny_model(streams: tuple[str, ...] = ("pose", "rgb")) -> SEDS:
     torch.manual_seed(0)
-    config = SEDSConfig.profile("tiny", rgb_dim=8, max_clips=8, streams=streams)
+    config = SEDSConfig.of_size("tiny", rgb_dim=8, max_clips=8, streams=streams)
     return SEDS(config, stand_in_text_encoder(config.embed_dim))
 
 
@@ -38,7 +38,7 @@ def test_a_tiny_training_run_improves_over_its_initialisation(splits):
 
 
 def test_validation_keeps_the_best_epoch_and_saves_it(splits, tmp_path):
-    config = cico_config(SEDSConfig.profile("tiny", rgb_dim=8, max_clips=8))
+    config = cico_config(SEDSConfig.of_size("tiny", rgb_dim=8, max_clips=8))
     model = SEDS(config, stand_in_text_encoder(config.embed_dim))
     short = SEDSTrainConfig(epochs=3, batch_size=8, lr=3e-3)
     result = train_seds(

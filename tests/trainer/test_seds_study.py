@@ -25,7 +25,7 @@ from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
-BASE = SEDSConfig.profile("tiny", rgb_dim=8, max_clips=8)
+BASE = SEDSConfig.of_size("tiny", rgb_dim=8, max_clips=8)
 
 
 class StandInText:

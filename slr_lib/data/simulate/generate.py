@@ -6,7 +6,6 @@ own stream, so the same parameters give the same bytes.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from slr_lib.data.model import (
+from slr_lib.data.corpus import (
     EXEMPLAR_COLUMNS,
     SENTENCE_COLUMNS,
     SIGN_COLUMNS,
@@ -465,16 +464,12 @@ def _frames(n: int, signer: Signer) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Generate the simulated corpus from params.yaml's `corpus` section."""
-    from slr_lib.config import PROFILES, cli_section
+    from slr_lib.pipeline.stage_cli import stage_main
 
-    parser = argparse.ArgumentParser(prog="slr-corpus", description=main.__doc__)
-    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", choices=PROFILES)
-    parser.add_argument("--out", type=Path, default=Path("data/simulated"))
-    args = parser.parse_args(argv)
-    section = cli_section(args.params, args.profile, "corpus")
-    generate(CorpusParams.from_params(section), args.out)
-    return 0
+    return stage_main(
+        CorpusParams, lambda params, args: generate(params, args.out), prog="slr-corpus",
+        description=main.__doc__, out="data/simulated", argv=argv,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from slr_lib.config import load_params
-from slr_lib.data.model import Corpus
+from slr_lib.data.corpus import Corpus
 from slr_lib.data.simulate.params import CorpusParams
 from tests.conftest import ROOT, make
 

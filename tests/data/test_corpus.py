@@ -2,14 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slr_lib.data.layout import N_POINTS
-from slr_lib.data.model import (
+from slr_lib.data.corpus import (
     EXEMPLAR_COLUMNS,
     SIGN_COLUMNS,
     Corpus,
     CorpusFormatError,
     PoseArray,
 )
+from slr_lib.data.layout import N_POINTS
 
 
 def frames(n: int, value: float) -> tuple[np.ndarray, np.ndarray]:

