@@ -20,10 +20,9 @@ from pathlib import Path
 kind, profile, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 t0 = time.perf_counter()
 if kind == "generate":
-    from slr_lib.config import load_params
     from slr_lib.data.simulate.generate import generate
     from slr_lib.data.simulate.params import CorpusParams
-    generate(CorpusParams.from_params(load_params("params.yaml", profile)["corpus"]), out)
+    generate(CorpusParams.load("params.yaml", profile), out)
 elif kind == "features":
     from slr_lib.data.clip_features import main
     main(["--profile", profile, "--corpora", str(out), "--out", str(out / "features")])

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from slr_lib.results import VERDICTS, ChapterResults, Claim, read_results
+from slr_lib.results import VERDICTS, ChapterResults, Claim
 
 _MARK = {
     "holds": "✔ holds",
@@ -67,18 +64,6 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the ledger page from the given chapter results files."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("results", nargs="+", type=Path, help="chapter results JSON files")
-    parser.add_argument("--out", type=Path, required=True, help="Markdown page to write")
-    args = parser.parse_args(argv)
-    page = render_ledger([read_results(p) for p in args.results])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page)
-    return 0
-
-
 def claims_frame(claims: Sequence[Claim]) -> pd.DataFrame:
     """The claims of one chapter as a table for display in its notebook."""
     return pd.DataFrame(
@@ -94,7 +79,3 @@ def claims_frame(claims: Sequence[Claim]) -> pd.DataFrame:
             for c in claims
         ]
     ).set_index("id")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,5 +1,5 @@
-from slr_lib.claims import claims_frame, main, render_ledger
-from slr_lib.results import ChapterResults, Claim, write_results
+from slr_lib.claims import claims_frame, render_ledger
+from slr_lib.results import ChapterResults, Claim
 
 
 def chapter(name: str, *verdicts: str) -> ChapterResults:
@@ -37,13 +37,6 @@ def test_ledger_lists_every_claim_with_verdict_and_link():
 
 def test_ledger_without_claims():
     assert "**0 claims** tested so far." in render_ledger([chapter("a")])
-
-
-def test_cli_writes_page(tmp_path):
-    paths = [write_results(tmp_path / f"{n}.json", chapter(n, "holds")) for n in ("x", "y")]
-    out = tmp_path / "book" / "claims.md"
-    assert main([str(p) for p in paths] + ["--out", str(out)]) == 0
-    assert "**2 claims**" in out.read_text()
 
 
 def test_claims_frame_for_notebooks():

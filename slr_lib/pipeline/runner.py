@@ -69,9 +69,9 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
     On failure nothing half-done is left where a later stage would read it: the results file
     is removed and the executed notebook moves to `logs/` for inspection.
     """
+    parameters = notebook_parameters(stage, params_file, profile)
     import papermill  # imported here: a bad params file must fail before this slow import
 
-    parameters = notebook_parameters(stage, params_file, profile)
     kernel = parameters.pop("kernel")
     paths = StagePaths.for_stage(root, stage)
     if not paths.notebook.is_file():

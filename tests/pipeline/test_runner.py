@@ -7,12 +7,14 @@ from slr_lib.pipeline.runner import StageError, StagePaths, main, run_stage
 from tests.conftest import write_notebook
 from tests.test_config import RAW
 
-PARAMS = "results_path = None\nplots_dir = None\nn_videos = 0\nprofile = 'x'"
+PARAMS = "profile = 'x'\nconfig = None\nresults_path = None\nplots_dir = None"
 WRITE_RESULTS = """
+from slr_lib.experiments.protocol import Config
 from slr_lib.results import ChapterResults, write_results
+cfg = Config.from_values(config)
 write_results(results_path, ChapterResults(
     chapter="protocol", title="t", profile=profile, data="none",
-    metrics={"n_videos": n_videos}))
+    metrics={"n_videos": cfg.n_videos}))
 """
 
 
@@ -63,4 +65,8 @@ def test_main_exit_codes(project, caplog):
     bad.write_text(yaml.safe_dump({**RAW, "profile": "huge"}))
     assert main(["protocol", "--root", str(project), "--params", str(bad)]) == 2
     assert "allowed values: tiny, small, full" in caplog.text
+    typo = project / "typo.yaml"
+    typo.write_text(yaml.safe_dump({**RAW, "protocol": {**RAW["protocol"], "n_video": 3}}))
+    assert main(["protocol", "--root", str(project), "--params", str(typo)]) == 2
+    assert "'protocol.n_video' is unknown; did you mean 'n_videos'?" in caplog.text
     assert not (project / "results").exists()

@@ -6,7 +6,7 @@ import pytest
 from slr_lib.data.features import read_ce_features
 from slr_lib.model.checkpoints import load_sign_model
 from slr_lib.model.sign_recognition import WINDOW
-from slr_lib.trainer.rgb_encoder import run_stage
+from slr_lib.trainer.rgb_encoder import RGBEncoderConfig, run_stage
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -14,11 +14,11 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 @pytest.fixture(scope="module")
 def stage(generated, tmp_path_factory):
     folder, main, pretrain = generated
-    section = {
-        "pretrain_dir": str(folder / "pretrain"), "corpus_dir": str(folder / "main"),
-        "epochs": 1, "batch_size": 16, "lr": 0.01, "lr_drop": 0.8, "width": 8, "embed_dim": 12,
-        "stride": 4, "image_size": 16, "pooled": 4, "seed": 0,
-    }  # fmt: skip
+    section = RGBEncoderConfig(
+        pretrain_dir=str(folder / "pretrain"), corpus_dir=str(folder / "main"),
+        epochs=1, batch_size=16, lr=0.01, lr_drop=0.8, width=8, embed_dim=12,
+        stride=4, image_size=16, pooled=4, seed=0,
+    )  # fmt: skip
     out = tmp_path_factory.mktemp("rgb_signs")
     return run_stage(section, out), out, main, pretrain
 

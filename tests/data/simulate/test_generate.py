@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import yaml
 
-from slr_lib.config import load_params
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.simulate.params import CorpusParams
 from tests.conftest import ROOT, make
@@ -73,8 +72,7 @@ def test_domain_gap_makes_exemplars_slower(tmp_path_factory):
 
 
 def test_dataclass_defaults_are_the_tiny_profile():
-    tiny = load_params(ROOT / "params.yaml", "tiny")["corpus"]
-    assert CorpusParams.from_params(tiny) == CorpusParams()
+    assert CorpusParams.load(ROOT / "params.yaml", "tiny") == CorpusParams()
     raw = yaml.safe_load((ROOT / "params.yaml").read_text())["corpus"]
     assert set(raw) == set(CorpusParams.__dataclass_fields__), "every knob lives in params.yaml"
 

@@ -1,0 +1,32 @@
+from slr_lib.book_pages import PAGES, chapter_table, main
+from slr_lib.pipeline.chapters import chapters
+from slr_lib.results import ChapterResults, Claim, write_results
+
+
+def result(name: str, *verdicts: str) -> ChapterResults:
+    claims = [
+        Claim(id=f"{name}-{i}", paper="P", source="Table 1", claim="c", paper_value="1",
+              ours="2", verdict=v)
+        for i, v in enumerate(verdicts)
+    ]  # fmt: skip
+    return ChapterResults(name, f"Title of {name}", "tiny", "simulated", {"x": 1.0}, claims)
+
+
+def test_chapter_table_lists_every_chapter_with_what_it_regenerates():
+    table = chapter_table([result("crossmodal_pooling", "holds", "holds", "inconclusive")])
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(chapters())
+    pooling = next(r for r in rows if "crossmodal_pooling>" in r)
+    assert "{doc}`Title of crossmodal_pooling </chapters/crossmodal_pooling>`" in pooling
+    assert "SPOT-ALIGN Table 2" in pooling and "2 holds, 1 inconclusive" in pooling
+    assert "not run" in next(r for r in rows if "/chapters/one_shot>" in r)
+
+
+def test_cli_writes_every_page(tmp_path):
+    paths = [
+        write_results(tmp_path / f"{n}.json", result(n, "holds")) for n in ("data", "protocol")
+    ]
+    assert main([str(p) for p in paths] + ["--out", str(tmp_path / "book")]) == 0
+    assert sorted(p.name for p in (tmp_path / "book").iterdir()) == sorted(PAGES)
+    assert "**2 claims**" in (tmp_path / "book" / "claims.md").read_text()
+    assert "SEDS Table 5" in (tmp_path / "book" / "papers.md").read_text()
