@@ -57,3 +57,13 @@ def gate(verdict: str, learned: bool) -> str:
 def matches(ours: Mapping[str, float], paper: Mapping[str, float]) -> str:
     """Verdict on "we get the paper's numbers" for a deterministic quantity (no noise)."""
     return "holds" if all(np.isclose(ours[k], v) for k, v in paper.items()) else "does not hold"
+
+
+def best_of(scores: Mapping[object, float], candidate: object, tolerance: float) -> str:
+    """Verdict on "`candidate` scores best": holds when it is the best (the first among ties),
+    partly when it is within `tolerance` of the best, does not hold otherwise."""
+    best = max(scores, key=lambda key: scores[key])
+    if best == candidate:
+        return "holds"
+    near = candidate in scores and scores[best] - scores[candidate] <= tolerance
+    return "partly" if near else "does not hold"

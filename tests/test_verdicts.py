@@ -1,7 +1,7 @@
 import pandas as pd
 
 from slr_lib.reporting import mean_std
-from slr_lib.verdicts import compare_means, compare_values, gate, interval_verdict
+from slr_lib.verdicts import best_of, compare_means, compare_values, gate, interval_verdict, matches
 
 
 def runs() -> pd.DataFrame:
@@ -34,3 +34,15 @@ def test_interval_verdict():
 def test_gate_keeps_a_verdict_only_when_learned():
     assert gate("holds", True) == "holds"
     assert gate("holds", False) == "inconclusive"
+
+
+def test_best_of_holds_partly_or_not():
+    assert best_of({8: 0.5, 16: 0.6}, 16, 0.02) == "holds"
+    assert best_of({8: 0.61, 16: 0.6}, 16, 0.02) == "partly"
+    assert best_of({8: 0.7, 16: 0.6}, 16, 0.02) == "does not hold"
+    assert best_of({8: 0.7}, 16, 0.02) == "does not hold"
+
+
+def test_matches_is_for_exact_quantities():
+    assert matches({"MedR": 1174.5}, {"MedR": 1174.5}) == "holds"
+    assert matches({"MedR": 1174.0}, {"MedR": 1174.5}) == "does not hold"

@@ -1,11 +1,35 @@
-"""What the cross-modal (CM) chapters share: training knobs and the sentence/clip pairs."""
+"""What the cross-modal (CM) chapters share: training knobs, the sentence/clip pairs, seed runs.
+
+A CM chapter loads a corpus and its clip features (`load_clips`, or `section_clips` for its
+section), embeds the sentences with one text embedder (`embed_pairs`; both steps at once:
+`load_pairs`), builds the trainer's `TrainConfig` from its section (`train_config`) and trains
+each variant it compares over the seeds (`train_over_seeds`), which gives one row per variant
+and seed and their mean ± std.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
 
 from slr_lib.config import SectionConfig, knob
+from slr_lib.data.clip_features import read_meta
+from slr_lib.data.corpus import Corpus
+from slr_lib.data.features import read_ce_features
+from slr_lib.data_loader.retrieval import RetrievalSplit, load_splits
+from slr_lib.logging_setup import get_logger
+from slr_lib.paths import project_path
+from slr_lib.reporting import mean_std
+from slr_lib.text_embeddings import TokenEmbedder, make_sized_embedder
 from slr_lib.text_embeddings.factory import EMBEDDERS
+from slr_lib.trainer.crossmodal import TrainConfig, pick_device, run_seeds
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,3 +52,164 @@ class CrossModalTraining(SectionConfig):
 
 
 EMBEDDING_NAMES = tuple(e for e in EMBEDDERS if e != "file")
+
+SHOWN = ["R1", "R5", "R10", "MedR"]
+"""The T2V metrics the CM tables print (the papers' R@1, R@5, R@10, MedR)."""
+GEOMETRIC_MEAN = "geometric_mean_R1_R5_R10"
+"""The model-selection metric, also what the CM claims compare."""
+SUMMARISED = [*SHOWN, GEOMETRIC_MEAN]
+"""The metrics a CM summary gives as mean and std over seeds."""
+
+
+class TrainingKnobs(Protocol):
+    """Any section with the CM training knobs (a `CrossModalTraining` or a section copying them)."""
+
+    clusters: int
+    out_dim: int
+    margin: float
+    lr: float
+    weight_decay: float
+    batch_size: int
+    epochs: int
+
+
+@dataclass(frozen=True)
+class ClipCorpus:
+    """A corpus with the clip features of its videos and how the clips were cut (`meta`)."""
+
+    corpus: Corpus
+    features: Mapping[str, np.ndarray]
+    meta: Mapping[str, Any]
+
+    def train_texts(self) -> list[str]:
+        """The training sentences (the vocabulary of the embedders trained here)."""
+        return self.corpus.split_sentences("train")["text"].tolist()
+
+    def pairs_in(self, split: str) -> int:
+        """The number of sentence/clip pairs of a split (one per sentence)."""
+        return len(self.corpus.split_sentences(split))
+
+
+@dataclass(frozen=True)
+class CrossModalData:
+    """The train/val/test sentence/clip pairs of a corpus, texts embedded by `embedder`."""
+
+    clips: ClipCorpus
+    embedder: TokenEmbedder
+    splits: dict[str, RetrievalSplit]
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        """How the clips were cut (view, window, stride)."""
+        return self.clips.meta
+
+    def pair_counts(self) -> pd.Series:
+        """Text-video pairs per split."""
+        return pd.Series({s: len(v) for s, v in self.splits.items()}, name="text-video pairs")
+
+
+def read_clips(corpus: Corpus, features_dir: str | Path) -> ClipCorpus:
+    """`corpus` with the clip features (and their meta) of the folder `features_dir`."""
+    folder = project_path(features_dir)
+    return ClipCorpus(corpus, read_ce_features(folder / "main_videos.pkl"), read_meta(folder))
+
+
+def load_clips(corpus_dir: str | Path, features_dir: str | Path) -> ClipCorpus:
+    """The corpus at `corpus_dir` with the clip features of `features_dir` (project paths)."""
+    return read_clips(Corpus.load(project_path(corpus_dir)), features_dir)
+
+
+def embed_pairs(
+    clips: ClipCorpus, embedding: str, word2vec_dim: int, timing: str = "sign"
+) -> CrossModalData:
+    """The pairs of `clips`, texts embedded by the embedder `embedding` (sized by the knob)."""
+    embedder = make_sized_embedder(embedding, clips.train_texts(), word2vec_dim)
+    return with_embedder(clips, embedder, timing)
+
+
+def with_embedder(
+    clips: ClipCorpus, embedder: TokenEmbedder, timing: str = "sign"
+) -> CrossModalData:
+    """The pairs of `clips`, texts embedded by `embedder`, subtitles timed by `timing`."""
+    splits = load_splits(clips.corpus, clips.features, clips.meta, embedder.embed, timing)
+    return CrossModalData(clips, embedder, splits)
+
+
+def section_clips(config: CrossModalTraining) -> ClipCorpus:
+    """The section's corpus and clip features; logs the device, epochs and clips."""
+    clips = load_clips(config.corpus_dir, config.features_dir)
+    log_setup(config, clips.meta)
+    return clips
+
+
+def load_pairs(config: CrossModalTraining, embedding: str) -> CrossModalData:
+    """The section's corpus and clip features, texts embedded by `embedding`."""
+    return embed_pairs(section_clips(config), embedding, config.word2vec_dim)
+
+
+def log_setup(config: TrainingKnobs, meta: Mapping[str, Any]) -> None:
+    """One log line: the device, the epochs and how the clips were cut."""
+    log.info(
+        "device %s; %d epochs; clips: %s view, window %d, stride %d",
+        pick_device(),
+        config.epochs,
+        meta["view"],
+        meta["window"],
+        meta["stride"],
+    )
+
+
+def train_config(config: TrainingKnobs, pooling: str = "avg") -> TrainConfig:
+    """The trainer's settings from a section's CM knobs, with the temporal `pooling`."""
+    return TrainConfig(
+        pooling=pooling,
+        clusters=config.clusters,
+        out_dim=config.out_dim,
+        margin=config.margin,
+        lr=config.lr,
+        weight_decay=config.weight_decay,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+    )
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One compared setting: its name, its pairs, its training, extra columns for its rows."""
+
+    name: str
+    data: CrossModalData
+    train: TrainConfig
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeedRuns:
+    """Test T2V metrics of each variant: one row per variant and seed, and mean ± std."""
+
+    runs: pd.DataFrame
+    summary: pd.DataFrame  # index: variant names; COLUMN_mean, COLUMN_std for SUMMARISED
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """The summary as plain numbers, one mapping per variant (for the results file)."""
+        return {
+            v: {k: float(x) for k, x in self.summary.loc[v].items()} for v in self.summary.index
+        }
+
+
+def train_over_seeds(
+    variants: Iterable[Variant], seeds: list[int], by: str, device: str | None = None
+) -> SeedRuns:
+    """Train and test each variant once per seed; column `by` names the variant.
+
+    `variants` may be a generator: each variant's pairs are built just before it trains.
+    """
+    runs = []
+    for variant in variants:
+        splits = variant.data.splits
+        per_seed = run_seeds(
+            splits["train"], splits["val"], splits["test"], variant.train, seeds, device
+        )
+        runs.append(per_seed.assign(**{by: variant.name}, **variant.extra))
+    frame = pd.concat(runs, ignore_index=True)
+    return SeedRuns(frame, mean_std(frame, by, SUMMARISED))

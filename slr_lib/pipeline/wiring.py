@@ -74,7 +74,7 @@ def pipeline(root: Path) -> dict[str, Any]:
         "cmd": "jupyter-book build book --builder html --warningiserror --quiet",
         "deps": [
             *BOOK_PAGES,
-            "book/claims.md",
+            *pages,
             *(f"book/chapters/{s.name}.ipynb" for s in chapters()),
         ],
     }

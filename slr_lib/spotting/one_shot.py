@@ -236,6 +236,18 @@ def fuse_queries(
     }
 
 
+def fuse_embedded(
+    streams: Sequence[tuple[Mapping[str, QueryWindows], np.ndarray]],
+    weights: Sequence[float] | None = None,
+) -> tuple[dict[str, QueryWindows], np.ndarray]:
+    """One benchmark's (queries, gallery) of several streams fused: `fuse_queries` and
+    `fuse_features` of the galleries."""
+    return (
+        fuse_queries([queries for queries, _ in streams], weights),
+        fuse_features([gallery for _, gallery in streams], weights),
+    )
+
+
 def _wrists(
     data: np.ndarray, confidence: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:

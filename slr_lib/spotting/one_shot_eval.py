@@ -16,7 +16,13 @@ import pandas as pd
 
 from slr_lib.data.spotting_pickle import SpottingTable
 from slr_lib.metrics import SPOTTING_IOU_THRESHOLDS, spotting_counts, spotting_f1
-from slr_lib.spotting.one_shot import QueryWindows, Spotting, spot_queries, top_k_transfer
+from slr_lib.spotting.one_shot import (
+    QueryWindows,
+    Spotting,
+    predictions,
+    spot_queries,
+    top_k_transfer,
+)
 
 
 def spotting_scores(truth: SpottingTable, predicted: SpottingTable) -> dict[str, float]:
@@ -91,6 +97,11 @@ def run_spotter(
     """Spot every query with the gallery as given and with the Top-K transferred gallery."""
     moved = top_k_transfer(queries, gallery, k, rounds)
     return SpotterRun(spot_queries(queries, gallery, window), spot_queries(queries, moved, window))
+
+
+def spotter_tables(run: SpotterRun) -> dict[str, SpottingTable]:
+    """The run's predictions without ("no") and with ("yes") Top-K transferring."""
+    return {"no": predictions(run.plain), "yes": predictions(run.transferred)}
 
 
 def threshold_scores(truth: SpottingTable, predicted: SpottingTable) -> pd.DataFrame:

@@ -18,14 +18,21 @@ window spans the encoder's 16 frames.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from slr_lib.data.corpus import Corpus
-from slr_lib.data_loader.sign_windows import WindowSet, annotation_windows, exemplar_windows
+from slr_lib.data.rgb_frames import exemplar_rgb_frames, video_rgb_frames
+from slr_lib.data_loader.sign_windows import (
+    WindowSet,
+    annotation_windows,
+    exemplar_features,
+    exemplar_windows,
+    video_features,
+)
 from slr_lib.model.dense import dense_embeddings
 from slr_lib.model.sign_recognition import WINDOW, SignRecognizer
 from slr_lib.spotting.one_shot import (
@@ -64,6 +71,27 @@ class StreamFrames:
             annotation_windows(annotations, self.videos, classes),
             exemplar_windows(exemplars, self.exemplars, classes),
         )
+
+
+def stream_frames(
+    corpus: Corpus,
+    video_ids: Sequence[str],
+    rgb_exemplar_ids: Collection[str],
+    with_rgb: bool = True,
+    image_size: int = 24,
+    pooled: int = 8,
+    seed: int = 0,
+) -> dict[str, StreamFrames]:
+    """Per-frame features of the `pose` and `hands` streams (every exemplar) and, `with_rgb`,
+    of the `rgb` stream (rendered for `rgb_exemplar_ids` only, sorted), for `video_ids`."""
+    pose = StreamFrames(video_features(corpus, video_ids), exemplar_features(corpus))
+    frames = {"pose": pose, "hands": pose.columns(HAND_SHAPE_COLUMNS)}
+    if with_rgb:
+        frames["rgb"] = StreamFrames(
+            video_rgb_frames(corpus, video_ids, image_size, pooled, seed),
+            exemplar_rgb_frames(corpus, sorted(rgb_exemplar_ids), image_size, pooled, seed),
+        )
+    return frames
 
 
 def encoder_embed(model: SignRecognizer, window: int = WINDOW) -> Embed:

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -60,6 +61,15 @@ class CombinedLossConfig:
             raise ValueError("need per_class >= 2 and batch_size >= 2 * per_class")
         if self.margin < 0 or self.triplet_weight < 0:
             raise ValueError("margin and triplet_weight must be non-negative")
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """One encoder to train: its stream, its settings and the model it starts from (if any)."""
+
+    stream: str
+    config: CombinedLossConfig
+    init: SignRecognizer | None = None
 
 
 @dataclass(frozen=True)
@@ -195,3 +205,28 @@ def train_combined(
         means = dict(zip(HISTORY_COLUMNS, (sums / len(batches)).tolist(), strict=True))
         history.append({"epoch": epoch + 1, **means})
     return model.cpu().eval(), history
+
+
+def train_plans(
+    plans: Mapping[str, TrainingPlan],
+    windows: Mapping[str, tuple[WindowSet, WindowSet]],
+    n_classes: int,
+) -> tuple[dict[str, SignRecognizer], pd.DataFrame]:
+    """Train every plan, in order, on its stream's (continuous, exemplar) windows.
+
+    A plan with an `init` model fine-tunes it and keeps its classifier (`keep_head`). The history
+    has one row per model and epoch: `model`, then the columns of `train_combined`'s history.
+    """
+    models, histories = {}, []
+    for name, plan in plans.items():
+        model, history = train_combined(
+            *windows[plan.stream],
+            n_classes,
+            plan.config,
+            plan.init,
+            keep_head=plan.init is not None,
+            desc=name,
+        )
+        models[name] = model
+        histories += [{"model": name, **h} for h in history]
+    return models, pd.DataFrame(histories)

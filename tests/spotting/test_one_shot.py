@@ -134,6 +134,12 @@ def test_feature_fusion_equals_score_fusion():
         {"q": one_shot.QueryWindows(0, 45, 24.0, rgb)},
     ]
     assert one_shot.fuse_queries(streams)["q"].features.shape == (30, 13)
+    galleries = np.stack([pose_g, pose_g]), np.stack([rgb_g, rgb_g])
+    queries, gallery = one_shot.fuse_embedded(list(zip(streams, galleries, strict=True)))
+    np.testing.assert_array_equal(
+        queries["q"].features, one_shot.fuse_queries(streams)["q"].features
+    )
+    np.testing.assert_array_equal(gallery, one_shot.fuse_features(galleries))
 
 
 def random_window_f1(bench, queries) -> float:

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from slr_lib.metrics import SPOTTING_IOU_THRESHOLDS, spotting_f1
-from slr_lib.spotting.one_shot import QueryWindows
+from slr_lib.spotting.one_shot import QueryWindows, predictions
 from slr_lib.spotting.one_shot_eval import (
     bootstrap_f1_difference,
     counts_f1,
     random_window_predictions,
     run_spotter,
+    spotter_tables,
     spotting_scores,
     threshold_scores,
     video_counts,
@@ -72,3 +73,5 @@ def test_run_spotter_with_and_without_transfer():
     assert set(run.plain) == set(run.transferred) == set(queries)
     best = run.plain["q0"]
     assert best.score == pytest.approx(run.plain["q0"].curve.max())
+    tables = spotter_tables(run)
+    assert tables == {"no": predictions(run.plain), "yes": predictions(run.transferred)}

@@ -16,6 +16,7 @@ from slr_lib.spotting.streams import (
     StreamFrames,
     embed_benchmark,
     encoder_embed,
+    stream_frames,
 )
 
 
@@ -75,3 +76,18 @@ def test_training_windows_of_both_sources(generated):
     continuous, exemplars = pose.training_windows(spottings, corpus.exemplars, classes)
     assert len(continuous) == len(spottings)
     assert len(exemplars) == corpus.exemplars["gloss"].isin(glosses).sum()
+
+
+def test_stream_frames(generated):
+    corpus = generated[1]
+    videos = sorted(corpus.videos["video_id"])[:2]
+    exemplar = corpus.exemplars["exemplar_id"].iloc[0]
+    frames = stream_frames(corpus, videos, {exemplar}, image_size=16, pooled=4)
+    assert list(frames) == ["pose", "hands", "rgb"]
+    assert set(frames["pose"].videos) == set(frames["rgb"].videos) == set(videos)
+    assert set(frames["rgb"].exemplars) == {exemplar}
+    assert len(frames["pose"].exemplars) == len(corpus.exemplars)
+    hands = frames["pose"].videos[videos[0]][:, HAND_SHAPE_COLUMNS]
+    np.testing.assert_array_equal(frames["hands"].videos[videos[0]], hands)
+    assert frames["rgb"].videos[videos[0]].shape == (len(hands), 16)
+    assert "rgb" not in stream_frames(corpus, videos, set(), with_rgb=False)

@@ -13,9 +13,11 @@ from slr_lib.data_loader.sign_windows import WindowSet, centre_crops
 from slr_lib.model.sign_recognition import SignRecognizer
 from slr_lib.trainer.one_shot import (
     CombinedLossConfig,
+    TrainingPlan,
     class_batches,
     combined_loss,
     train_combined,
+    train_plans,
     triplet_loss,
     with_known_classes,
 )
@@ -93,6 +95,24 @@ def test_a_tiny_training_lowers_the_combined_loss():
     assert loss_on(model, held_out) < 0.7 * loss_on(start, held_out)
     assert history[-1]["loss"] < history[0]["loss"]
     assert set(history[0]) == {"epoch", "loss", "cross_entropy", "triplet", "train_acc"}
+
+
+def test_plans_train_in_order_and_keep_the_head_of_their_start():
+    rng = np.random.default_rng(0)
+    data = {"a": (windows(rng, 4, 0.0), windows(rng, 2, 0.3))}
+    train = SignTrainConfig(epochs=2, batch_size=8, width=8, embed_dim=8, augment=False)
+    config = CombinedLossConfig(train, per_class=4)
+    scratch = train_combined(*data["a"], 3, config)[0]
+    plans = {"new": TrainingPlan("a", config), "tuned": TrainingPlan("a", config, scratch)}
+    models, history = train_plans(plans, data, 3)
+    assert list(models) == ["new", "tuned"]
+    assert history["model"].tolist() == ["new", "new", "tuned", "tuned"]
+    assert history.columns[0] == "model" and history["epoch"].tolist() == [1, 2, 1, 2]
+    for name, param in models["new"].state_dict().items():  # same seed, same training
+        torch.testing.assert_close(param, scratch.state_dict()[name])
+    tuned, _ = train_combined(*data["a"], 3, config, scratch, keep_head=True)
+    for name, param in models["tuned"].state_dict().items():
+        torch.testing.assert_close(param, tuned.state_dict()[name])
 
 
 def test_known_classes_keep_their_classifier_rows():

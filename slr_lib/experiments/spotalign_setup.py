@@ -1,0 +1,72 @@
+"""What the SPOT-ALIGN chapters share: the loop's outputs and sign-recognition (SR) retrieval.
+
+The `spotalign` stage writes, under its folder, `summary.json` (the runs, their steps and the
+models' accuracies), one sign model per step (`models/NAME.pt`) and its recognised signs on the
+main videos (`recognition/NAME.npz`). A chapter reads the summary (`read_summary`), names the
+final embedding (`final_model`), loads a model's recogniser (`load_recogniser`) and scores SR
+retrieval with it (`sr_scores` for a split's similarities and word sets, `sr_metrics` for test
+T2V metrics).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from slr_lib.data.corpus import Corpus
+from slr_lib.data_loader.recognition import load_recognition, sr_similarity_matrix
+from slr_lib.metrics import t2v_metrics
+from slr_lib.model.checkpoints import load_sign_model
+from slr_lib.paths import project_path
+
+
+def read_summary(spotalign_dir: str | Path) -> dict[str, Any]:
+    """The stage's `summary.json`: runs (steps, yields) and models (classes, accuracies)."""
+    return json.loads((project_path(spotalign_dir) / "summary.json").read_text())
+
+
+def dictionary_steps(summary: Mapping[str, Any], run: str = "main") -> list[str]:
+    """The dictionary-spotting steps (D1, D2, ...) of a run, in order (the mouthing step M out)."""
+    return [s for s in summary["runs"][run]["steps"] if s != "M"]
+
+
+def final_model(summary: Mapping[str, Any]) -> str:
+    """The final sign-video embedding: the last iteration at the expanded vocabulary (M+Dn_X)."""
+    return f"M+{dictionary_steps(summary)[-1]}_X"
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """One sign model's classes and its recognised signs (labels, probabilities) per video."""
+
+    name: str
+    classes: list[str]
+    recognition: Mapping[str, tuple[np.ndarray, np.ndarray]]
+
+
+def load_recogniser(spotalign_dir: str | Path, name: str) -> Recogniser:
+    """The classes of model `name` and its recognition output, from the stage's folder."""
+    folder = project_path(spotalign_dir)
+    classes = load_sign_model(folder / "models" / f"{name}.pt").classes
+    return Recogniser(name, classes, load_recognition(folder / "recognition" / f"{name}.npz"))
+
+
+def sr_scores(
+    corpus: Corpus, split: str, recogniser: Recogniser, threshold: float, timing: str = "sign"
+) -> tuple[np.ndarray, list[frozenset[str]]]:
+    """SR similarities (subtitles x videos) of a split and each video's recognised-word set."""
+    return sr_similarity_matrix(
+        corpus, split, recogniser.recognition, recogniser.classes, threshold, timing
+    )
+
+
+def sr_metrics(
+    corpus: Corpus, recogniser: Recogniser, threshold: float, timing: str = "sign"
+) -> dict[str, float]:
+    """T2V metrics of SR retrieval on the test subtitles."""
+    return t2v_metrics(sr_scores(corpus, "test", recogniser, threshold, timing)[0])

@@ -1,0 +1,139 @@
+"""The spotalign_annotations chapter: tables from a hand-made summary, claims, the results file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from slr_lib.config import ParamsError
+from slr_lib.experiments import spotalign_annotations as chapter
+
+matplotlib.use("Agg")
+
+KNOBS = dict(
+    corpus_dir="data/simulated/main",
+    spotalign_dir="data/spotalign",
+    dictionary_threshold=0.75,
+    timeline_videos=2,
+)
+STEPS = ["M", "D1", "D2"]
+
+
+def summary(yields: list[float], top1: list[float], random_init: bool = True) -> dict:
+    """A stage summary: expanded yields and restricted top-1 per step (M, D1, D2)."""
+    steps = {
+        step: {
+            vocabulary: {"annotations": n, "glosses": 10.0, "precision": 60.0 + i}
+            for vocabulary in ("restricted", "expanded")
+        }
+        for i, (step, n) in enumerate(zip(STEPS, yields, strict=True))
+    }
+    names = ["M", "M+D1_R", "M+D2_R"]
+    models = {
+        name: {"classes": 20, "annotations": 100 + i, "top1": t, "top5": t + 20}
+        for i, (name, t) in enumerate(zip(names, top1, strict=True))
+    }
+    models |= {"M+D1_X": {"classes": 30, "annotations": 150, "top1": 25.0, "top5": 45.0}}
+    runs = {"main": {"steps": steps, "restricted_vocabulary": 20, "stopped": None}}
+    if random_init:
+        models |= {
+            "M@random": {"classes": 20, "annotations": 100, "top1": 2.0, "top5": 8.0},
+            "M+D1_R@random": {"classes": 20, "annotations": 120, "top1": 3.0, "top5": 9.0},
+        }
+        runs["random_init"] = {"steps": {}}
+    return {"runs": runs, "models": models, "verified_test_signs": 48}
+
+
+def make_results(yields: list[float], top1: list[float], random_init: bool = True):
+    data = summary(yields, top1, random_init)
+    models = pd.DataFrame(data["models"]).T
+    return chapter.Results(
+        summary=data,
+        steps=STEPS,
+        yields=chapter.step_yields(data["runs"]["main"]["steps"]),
+        threshold_curves=pd.DataFrame(),
+        timelines=[],
+        models=models,
+        accuracy=chapter.recognition_accuracy(models, STEPS),
+        initialisations=chapter.initialisations(data["runs"], models),
+    )
+
+
+def verdicts(results: chapter.Results) -> dict[str, str]:
+    return {c.id: c.verdict for c in chapter.claims(results)}
+
+
+def test_claims_follow_the_numbers():
+    good = verdicts(make_results([100, 200, 300], [10.0, 20.0, 30.0]))
+    assert good == {"F4-yield": "holds", "F4-recognition": "holds", "A1-pretrained-init": "holds"}
+    bad = verdicts(make_results([100, 300, 200], [30.0, 20.0, 10.0]))  # D1 -> D2 falls
+    assert bad["F4-yield"] == "does not hold" and bad["F4-recognition"] == "does not hold"
+    assert verdicts(make_results([100, 300, 305], [10.0, 30.0, 20.0]))["F4-yield"] == "inconclusive"
+
+
+def test_initialisation_claim_flips_with_top5():
+    results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
+    models = results.models.copy()
+    models.loc["M+D1_R", "top5"] = 5.0
+    worse = dataclasses.replace(results, models=models)
+    assert verdicts(worse)["A1-pretrained-init"] == "does not hold"
+
+
+def test_recognition_partly_when_only_the_last_step_beats_m():
+    assert chapter.recognition_trend([10.0, 30.0, 20.0]) == "partly"
+    assert chapter.recognition_trend([10.0, 10.0, 20.0]) == "partly"  # a flat step is no rise
+    assert chapter.recognition_trend([10.0, 11.0, 12.0]) == "holds"
+    assert chapter.recognition_trend([10.0, 30.0, 10.0]) == "does not hold"
+
+
+def test_initialisation_claim_needs_the_random_run():
+    results = make_results([100, 200, 300], [10.0, 20.0, 30.0], random_init=False)
+    assert "A1-pretrained-init" not in verdicts(results)
+    assert list(results.initialisations["init"]) == ["pre-trained (BOBSL role)"] * 2
+
+
+def test_tables_from_the_summary():
+    results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
+    assert list(results.accuracy.index) == ["M", "M+D1_R", "M+D2_R", "M+D1_X"]
+    table = results.yield_table()
+    assert list(table.index) == STEPS
+    assert table[("annotations", "expanded")].tolist() == [100, 200, 300]
+    init = results.initialisations
+    assert list(init["model"]) == ["M", "M+D1", "M", "M+D1"]
+    assert init["training annotations"].tolist() == [100, 101, 100, 120]
+
+
+def test_chapter_results_hold_plain_numbers():
+    config = chapter.Config.from_values(KNOBS)
+    results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
+    out = chapter.chapter_results(config, "tiny", results).to_json()
+    assert out["chapter"] == "spotalign_annotations"
+    assert out["metrics"]["yield"]["D2_expanded"] == 300.0
+    assert set(out["metrics"]["recognition_top1"]) == set(results.accuracy.index)
+    numbers = [v for group in out["metrics"].values() for v in group.values()]
+    assert all(type(v) is float for v in numbers)
+    json.dumps(out)
+
+
+def test_paper_tables_come_from_the_registry():
+    assert chapter.paper_yields().loc["D1", "annotations"] == "59K"
+    init = chapter.paper_initialisations()
+    assert list(init.index) == chapter.PAPER_INIT_ROWS
+    assert init.loc["M+D1 (random)", "Acc. top-5"] == "28.0"
+
+
+def test_draw_timeline():
+    truth = pd.DataFrame({"start_frame": [0, 20], "end_frame": [10, 30], "gloss": ["A", "B"]})
+    spotted = {s: (np.array([5.0, 40.0]), np.array([True, False])) for s in STEPS}
+    fig = chapter.draw_timeline(chapter.Timeline("v0001", truth, spotted), STEPS)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["truth", *STEPS]
+
+
+def test_config_rejects_a_bad_threshold():
+    with pytest.raises(ParamsError, match="dictionary_threshold"):
+        chapter.Config.from_values({**KNOBS, "dictionary_threshold": 1.5})

@@ -1,0 +1,163 @@
+"""The spotalign_fusion chapter: claims on hand-made results, query examples, the explorer."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from slr_lib.config import ParamsError
+from slr_lib.experiments import crossmodal_setup
+from slr_lib.experiments import spotalign_fusion as chapter
+from slr_lib.experiments.spotalign_setup import Recogniser
+from slr_lib.explorer import RetrievalExplorer
+from slr_lib.metrics import t2v_metrics, v2t_metrics
+
+matplotlib.use("Agg")
+
+KNOBS = dict(
+    corpus_dir="data/simulated/main",
+    spotalign_dir="data/spotalign",
+    clusters=2,
+    out_dim=8,
+    margin=0.2,
+    lr=0.001,
+    weight_decay=1e-5,
+    batch_size=8,
+    epochs=1,
+    seeds=[0],
+    word2vec_dim=8,
+    embedding="random",
+    sr_threshold=0.5,
+    thresholds=[0.0, 0.5, 0.75],
+    fusion_weight=0.5,
+    n_examples=2,
+    top_k=3,
+    explorer_query="the dog runs",
+)
+
+
+def config(**changes) -> chapter.Config:
+    return chapter.Config.from_values({**KNOBS, **changes})
+
+
+def similarities(n: int, skill: float, seed: int) -> np.ndarray:
+    """An n x n similarity matrix whose diagonal is lifted by `skill`."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, n)) + skill * np.eye(n)
+
+
+def make_results(sr_r10: dict[float, float], fusion_helps: bool, n: int = 20) -> chapter.Results:
+    """Results with the given SR R@10 per threshold; fusion beats SR and CM or falls below."""
+    sr, cm = similarities(n, 0.5, 0), similarities(n, 1.0, 1)
+    fused = similarities(n, 5.0 if fusion_helps else -5.0, 2)
+    name = "SR + CM (weight 0.5)"
+    methods = {"SR": sr, "CM": cm, name: fused}
+    sweep = pd.DataFrame(
+        {t: {"R1": r / 2, "R5": r, "R10": r, "MedR": 5.0} for t, r in sr_r10.items()}
+    ).T
+    sweep.index.name = "threshold"
+    ranks = chapter.query_ranks(sr, cm, fused)
+    return chapter.Results(
+        final="M+D1_X",
+        cm_model=None,
+        sr={"val": sr, "test": sr},
+        cm={"val": cm, "test": cm},
+        word_sets={"test": [frozenset({"dog"})] * n},
+        sweep=sweep,
+        tuned=0.5,
+        tuning=pd.DataFrame(),
+        fusion_name=name,
+        methods=methods,
+        scores={k: {"t2v": t2v_metrics(s), "v2t": v2t_metrics(s)} for k, s in methods.items()},
+        ranks=ranks,
+        picked=chapter.pick_examples(ranks, 2),
+    )
+
+
+def verdicts(results: chapter.Results) -> dict[str, str]:
+    return {c.id: c.verdict for c in chapter.claims(results)}
+
+
+def test_claims_follow_the_numbers():
+    good = verdicts(make_results({0.0: 30.0, 0.5: 40.0, 0.75: 20.0}, fusion_helps=True))
+    assert good == {"T4-threshold-0.5": "holds", "T6-sr-cm-complementary": "holds"}
+    bad = verdicts(make_results({0.0: 50.0, 0.5: 40.0, 0.75: 20.0}, fusion_helps=False))
+    assert bad == {"T4-threshold-0.5": "does not hold", "T6-sr-cm-complementary": "does not hold"}
+
+
+def test_threshold_verdict_allows_five_percent():
+    assert chapter.threshold_verdict(95.0, 100.0) == "holds"
+    assert chapter.threshold_verdict(94.9, 100.0) == "does not hold"
+    assert chapter.threshold_verdict(0.0, 0.0) == "holds"
+
+
+def test_examples_are_the_biggest_gains_then_best_and_worst():
+    ranks = pd.DataFrame({"SR": [0, 0, 0, 0], "CM": [5, 1, 9, 2], "fused": [1, 3, 0, 2]})
+    assert chapter.pick_examples(ranks, 2) == [2, 0, 2, 1]
+
+
+def test_table6_and_results_file():
+    results = make_results({0.0: 30.0, 0.5: 40.0, 0.75: 20.0}, fusion_helps=True)
+    table = results.table6()
+    assert list(table.index) == ["SR", "CM", "SR + CM (weight 0.5)"]
+    assert list(table.columns.levels[0]) == crossmodal_setup.SHOWN
+    out = chapter.chapter_results(config(), "tiny", results).to_json()
+    assert out["data"] == "simulated corpus, M+D1_X embedding, random text"
+    assert set(out["metrics"]["threshold_sweep"]) == {"0", "0.5", "0.75"}
+    numbers = [
+        *(v for row in out["metrics"]["threshold_sweep"].values() for v in row.values()),
+        *(v for m in out["metrics"]["table6"].values() for d in m.values() for v in d.values()),
+        out["metrics"]["tuned_weight"],
+    ]
+    assert all(isinstance(v, float) for v in numbers)
+    json.dumps(out)
+
+
+def test_config_rejects_bad_values():
+    with pytest.raises(ParamsError, match="fusion_weight"):
+        config(fusion_weight=1.5)
+    with pytest.raises(ParamsError, match="embedding"):
+        config(embedding="grovle")
+
+
+@pytest.fixture(scope="module")
+def inputs(generated) -> chapter.Inputs:
+    """The small corpus with random clip features, texts embedded by random vectors."""
+    main = generated[1]
+    rng = np.random.default_rng(0)
+    features = {
+        row.video_id: rng.normal(size=(row.n_frames // 4, 5)).astype(np.float32)
+        for row in main.videos.itertuples()
+    }
+    clips = crossmodal_setup.ClipCorpus(main, features, {"view": "pose", "window": 16, "stride": 4})
+    pairs = crossmodal_setup.embed_pairs(clips, "random", 8)
+    recogniser = Recogniser("M+D1_X", ["dog", "run", "cook"], {})
+    return chapter.Inputs(main, "M+D1_X", recogniser, pairs)
+
+
+def test_examples_filmstrip_and_explorer(inputs):
+    n = len(inputs.test_sentences())
+    results = make_results({0.0: 30.0, 0.5: 40.0}, fusion_helps=True, n=n)
+    words = [frozenset({"dog", "run"}) if i % 2 else frozenset() for i in range(n)]
+    model = chapter.train_cm(config(), inputs.pairs)
+    results = chapter.Results(
+        **{**results.__dict__, "cm_model": model, "word_sets": {"test": words}}
+    )
+    examples = chapter.query_examples(inputs, results, top_k=3)
+    assert len(examples) == len(results.picked)
+    caption, shown = examples[0]
+    assert caption.startswith("Query: “") and len(shown) == 3
+    assert list(shown["match"]).count("✔") <= 1
+    fig = chapter.filmstrip(inputs, results, results.picked[0])
+    assert len(fig.axes) == 18
+    explorer = chapter.retrieval_explorer(inputs, results, config(top_k=2))
+    assert isinstance(explorer, RetrievalExplorer)
+    for method in ("SR+CM", "SR"):
+        rows = explorer.search("the dog runs", method)
+        assert len(rows) == 2 and rows["similarity"].is_monotonic_decreasing
+    assert rows.loc[0, "shared"] == {"dog", "run"}  # SR ranks first a video showing both words
+    assert len(explorer.players.children) == 2
