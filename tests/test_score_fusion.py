@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from slr_lib.fusion import late_fusion, tune_fusion_weight
+from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 from slr_lib.metrics import t2v_ranks
 
 

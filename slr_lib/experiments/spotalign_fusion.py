@@ -30,7 +30,7 @@ from slr_lib.experiments.spotalign_setup import (
     sr_scores,
 )
 from slr_lib.explorer import RetrievalExplorer, pose_png_frames
-from slr_lib.fusion import late_fusion, tune_fusion_weight
+from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 from slr_lib.metrics import t2v_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.paths import project_path
