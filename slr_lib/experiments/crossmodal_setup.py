@@ -33,13 +33,10 @@ log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
-class CrossModalTraining(SectionConfig):
-    """CM embedding training (SPOT-ALIGN supplement B.4): the `crossmodal_training` block."""
-
-    SECTION = "crossmodal_training"
+class CrossModalKnobs(SectionConfig):
+    """CM embedding training (SPOT-ALIGN supplement B.4) on a corpus, clips read elsewhere."""
 
     corpus_dir: str = knob()
-    features_dir: str = knob()
     clusters: int = knob(ge=1)
     out_dim: int = knob(ge=1)
     margin: float = knob(ge=0)
@@ -49,6 +46,15 @@ class CrossModalTraining(SectionConfig):
     epochs: int = knob(ge=1)
     seeds: list[int] = knob(ge=0, min_items=1)
     word2vec_dim: int = knob(ge=1)
+
+
+@dataclass(frozen=True)
+class CrossModalTraining(CrossModalKnobs):
+    """CM training on a folder of clip features: the `crossmodal_training` block."""
+
+    SECTION = "crossmodal_training"
+
+    features_dir: str = knob()
 
 
 EMBEDDING_NAMES = tuple(e for e in EMBEDDERS if e != "file")

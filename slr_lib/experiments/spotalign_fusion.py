@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from slr_lib.config import SectionConfig, knob
+from slr_lib.config import knob
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.plots import draw_pose
 from slr_lib.experiments.crossmodal_setup import (
     EMBEDDING_NAMES,
     SHOWN,
     CrossModalData,
+    CrossModalKnobs,
     embed_pairs,
     read_clips,
     train_config,
@@ -30,12 +31,12 @@ from slr_lib.experiments.spotalign_setup import (
     sr_scores,
 )
 from slr_lib.explorer import RetrievalExplorer, pose_png_frames
-from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 from slr_lib.metrics import t2v_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.paths import project_path
 from slr_lib.recognised_words import sr_similarity
 from slr_lib.results import ChapterResults, Claim
+from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 from slr_lib.trainer.crossmodal import (
     encode_videos,
     query_similarities,
@@ -46,22 +47,12 @@ from slr_lib.verdicts import compare_values
 
 
 @dataclass(frozen=True)
-class Config(SectionConfig):
+class Config(CrossModalKnobs):
     """The `spotalign_fusion` section (CM training on the SPOT-ALIGN embeddings, SR, fusion)."""
 
     SECTION = "spotalign_fusion"
 
-    corpus_dir: str = knob()
     spotalign_dir: str = knob()
-    clusters: int = knob(ge=1)
-    out_dim: int = knob(ge=1)
-    margin: float = knob(ge=0)
-    lr: float = knob(gt=0)
-    weight_decay: float = knob(ge=0)
-    batch_size: int = knob(ge=2)
-    epochs: int = knob(ge=1)
-    seeds: list[int] = knob(ge=0, min_items=1)
-    word2vec_dim: int = knob(ge=1)
     embedding: str = knob(choices=EMBEDDING_NAMES)
     sr_threshold: float = knob(ge=0, le=1)
     thresholds: list[float] = knob(ge=0, le=1, min_items=1)

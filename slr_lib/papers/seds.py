@@ -7,6 +7,7 @@ whose headers the text extraction lost are named from the paper's text (see each
 from __future__ import annotations
 
 from slr_lib.papers.table import PaperTable
+from slr_lib.papers.table import rows_from_text as _rows
 
 PAPER = "SEDS"
 
@@ -17,15 +18,6 @@ def _metrics(*metrics: str) -> tuple[str, ...]:
 
 _R_MEDR = _metrics("R@1", "R@5", "R@10", "MedR")
 _R = _metrics("R@1", "R@5", "R@10")
-
-
-def _rows(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """One row a line, "label | cell | cell ...", cells stripped of the padding around them."""
-    rows = []
-    for line in text.strip().splitlines():
-        label, *cells = (part.strip() for part in line.split("|"))
-        rows.append((label, tuple(cells)))
-    return tuple(rows)
 
 
 FIG_1 = PaperTable(

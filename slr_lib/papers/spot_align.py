@@ -7,6 +7,7 @@ here they read "24.5 ± 0.2". Reference markers ("Kinetics [12]") are left out o
 from __future__ import annotations
 
 from slr_lib.papers.table import PaperTable
+from slr_lib.papers.table import rows_from_text as _rows
 
 PAPER = "SPOT-ALIGN"
 
@@ -15,15 +16,6 @@ _R = ("R@1", "R@5", "R@10", "MedR")
 
 def _grouped(*groups: str) -> tuple[str, ...]:
     return tuple(f"{group} {metric}" for group in groups for metric in _R)
-
-
-def _rows(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """One row a line, "label | cell | cell ...", cells stripped of the padding around them."""
-    rows = []
-    for line in text.strip().splitlines():
-        label, *cells = (part.strip() for part in line.split("|"))
-        rows.append((label, tuple(cells)))
-    return tuple(rows)
 
 
 FIG_1 = PaperTable(

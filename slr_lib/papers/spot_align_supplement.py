@@ -8,19 +8,11 @@ book quotes (the split sizes) or leaves out (the translation BLEU), so they are 
 from __future__ import annotations
 
 from slr_lib.papers.table import PaperTable
+from slr_lib.papers.table import rows_from_text as _rows
 
 PAPER = "SPOT-ALIGN supplement"
 
 _R = ("R@1", "R@5", "R@10", "MedR")
-
-
-def _rows(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """One row a line, "label | cell | cell ...", cells stripped of the padding around them."""
-    rows = []
-    for line in text.strip().splitlines():
-        label, *cells = (part.strip() for part in line.split("|"))
-        rows.append((label, tuple(cells)))
-    return tuple(rows)
 
 
 FIG_A1 = PaperTable(

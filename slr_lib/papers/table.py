@@ -76,6 +76,15 @@ class PaperTable:
         return float(match.group().replace(",", ""))
 
 
+def rows_from_text(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Table rows from text, one a line: "label | cell | cell ...", each part stripped."""
+    rows = []
+    for line in text.strip().splitlines():
+        label, *cells = (part.strip() for part in line.split("|"))
+        rows.append((label, tuple(cells)))
+    return tuple(rows)
+
+
 #: Our metric names (slr_lib.metrics) -> the papers' column labels.
 METRIC_LABELS = {"R1": "R@1", "R5": "R@5", "R10": "R@10", "R50": "R@50", "MedR": "MedR",
                  "MeanR": "MeanR"}  # fmt: skip
