@@ -7,7 +7,7 @@ several parts, decided by the chapter from its parts' verdicts).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -67,3 +67,18 @@ def best_of(scores: Mapping[object, float], candidate: object, tolerance: float)
         return "holds"
     near = candidate in scores and scores[best] - scores[candidate] <= tolerance
     return "partly" if near else "does not hold"
+
+
+def similar(a: float, b: float, tolerance: float = 0.1) -> str:
+    """Verdict on "`a` and `b` are about the same": within `tolerance` of the larger one."""
+    return "holds" if abs(a - b) <= tolerance * max(a, b) else "does not hold"
+
+
+def interior(values: Sequence[float], best: float) -> str:
+    """Verdict on "the optimum is interior": the `best` of the swept `values` is neither end.
+
+    Fewer than three values leave no interior: "inconclusive".
+    """
+    if len(values) < 3:
+        return "inconclusive"
+    return "holds" if min(values) < best < max(values) else "does not hold"

@@ -1,7 +1,16 @@
 import pandas as pd
 
 from slr_lib.reporting import mean_std
-from slr_lib.verdicts import best_of, compare_means, compare_values, gate, interval_verdict, matches
+from slr_lib.verdicts import (
+    best_of,
+    compare_means,
+    compare_values,
+    gate,
+    interior,
+    interval_verdict,
+    matches,
+    similar,
+)
 
 
 def runs() -> pd.DataFrame:
@@ -46,3 +55,11 @@ def test_best_of_holds_partly_or_not():
 def test_matches_is_for_exact_quantities():
     assert matches({"MedR": 1174.5}, {"MedR": 1174.5}) == "holds"
     assert matches({"MedR": 1174.0}, {"MedR": 1174.5}) == "does not hold"
+
+
+def test_similar_and_interior():
+    assert interior([0.0, 0.4, 0.8], 0.4) == "holds"
+    assert interior([0.0, 0.4, 0.8], 0.8) == "does not hold"
+    assert interior([0.0, 0.8], 0.8) == "inconclusive"
+    assert similar(100.0, 110.0) == "holds"
+    assert similar(100.0, 112.0) == "does not hold"

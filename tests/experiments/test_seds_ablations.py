@@ -1,0 +1,182 @@
+"""The seds_ablations chapter's experiment: the runs wanted, claims on hand-made runs, a run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+import torch
+
+from slr_lib.config import ParamsError
+from slr_lib.data_loader.seds import build_seds_splits
+from slr_lib.experiments import seds_ablations
+from slr_lib.experiments.seds_setup import Scoreboard, SEDSSetup
+from slr_lib.papers.seds import TABLE_5, TABLE_6
+from slr_lib.trainer.seds_study import Variant, VariantRun
+from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
+
+N_TEST = 40  # chance T2V RSum 40, so a run has learned above an RSum of 80
+
+CONFIG = seds_ablations.Config(
+    corpus_dir="data/simulated/main",
+    rgb_features_dir="data/features/rgb_signs",
+    model_size="tiny",
+    max_clips=8,
+    finetune_text=False,
+    epochs=1,
+    batch_size=8,
+    lr=3e-3,
+    lr_text=1e-5,
+    warmup=0.1,
+    alpha=0.8,
+    beta=0.4,
+    seed=0,
+    fusions=["add_mlp", "concat_mlp", "cgaf"],
+    alphas=[0.0, 0.8, 1.6],
+    betas=[0.0, 0.4, 0.8],
+    heatmap_pair=0,
+)
+
+
+def fake_run(key, rsum: float) -> VariantRun:
+    """A 'trained' run with T2V and V2T RSum `rsum` (R@1, R@5, R@10 = 10 %, 30 %, 60 % of it)."""
+    one = {"R1": 0.1 * rsum, "R5": 0.3 * rsum, "R10": 0.6 * rsum, "MedR": 3.0}
+    one["geometric_mean_R1_R5_R10"] = 0.3 * rsum
+    test = {"t2v": dict(one), "v2t": dict(one)}
+    return VariantRun(seds_ablations.variant(key), None, pd.DataFrame(), 1, test, 2.5)
+
+
+def results(rsums=None, gap_with: float = 0.1, gap_without: float = 0.3, config=CONFIG):
+    """Hand-made results: every wanted run at RSum 100 unless `rsums` says otherwise."""
+    rsums = rsums or {}
+    runs = {k: fake_run(k, rsums.get(k, 100.0)) for k in seds_ablations.wanted_runs(config)}
+    matched = pd.DataFrame(
+        {
+            label: {
+                "mean E, pose-text": 0.2,
+                "mean E, RGB-text": 0.3,
+                "mean E, fusion-text": 0.4,
+                "mean |pose - RGB| per pair": gap,
+            }
+            for label, gap in (("with", gap_with), ("without", gap_without))
+        }
+    )
+    alpha, beta = config.alpha, config.beta
+    return seds_ablations.Results(
+        runs=runs,
+        scoreboard=Scoreboard(runs, N_TEST),
+        table5=pd.DataFrame(),
+        table6=pd.DataFrame(),
+        alpha_sweep=seds_ablations.sweep(runs, [("cgaf", a, beta) for a in config.alphas], 1),
+        beta_sweep=seds_ablations.sweep(runs, [("cgaf", alpha, b) for b in config.betas], 2),
+        pair=0,
+        matrices={},
+        matched=matched,
+    )
+
+
+def verdicts(res, config=CONFIG) -> dict[str, str]:
+    return {c.id: c.verdict for c in seds_ablations.claims(res, config)}
+
+
+def test_each_wanted_run_once_in_sorted_order():
+    keys = seds_ablations.wanted_runs(CONFIG)
+    assert keys == sorted(set(keys))
+    assert ("cgaf", 0.8, 0.0) in keys and ("add_mlp", 0.8, 0.4) in keys
+    assert len(keys) == 2 + 5  # two other fusions; CGAF at alpha 0, 0.8, 1.6 and beta 0, 0.8
+    assert seds_ablations.variant(("cgaf", 0.8, 0.0)) == Variant(
+        "CGAF, alpha 0.8, beta 0", fusion="cgaf", alpha=0.8, beta=0.0
+    )
+
+
+def test_cgaf_best_flips_with_the_numbers():
+    cgaf = ("cgaf", 0.8, 0.4)
+    assert verdicts(results({cgaf: 150.0}))["S-T5-cgaf-best"] == "holds"
+    assert verdicts(results({cgaf: 90.0}))["S-T5-cgaf-best"] == "does not hold"
+    assert verdicts(results({cgaf: 150.0, ("add_mlp", 0.8, 0.4): 60.0}))["S-T5-cgaf-best"] == (
+        "inconclusive"  # Add-MLP near chance
+    )
+    alone = replace(CONFIG, fusions=["cgaf"])
+    assert verdicts(results({cgaf: 150.0}, config=alone), alone)["S-T5-cgaf-best"] == (
+        "inconclusive"  # nothing to compare with
+    )
+
+
+def test_alignment_helps_and_closes_the_gap():
+    got = verdicts(results({("cgaf", 0.8, 0.4): 150.0}))
+    assert got["S-T6-alignment-helps"] == "holds"
+    assert got["S-F6-alignment-closes-gap"] == "holds"
+    got = verdicts(results({("cgaf", 0.8, 0.0): 150.0}, gap_with=0.3, gap_without=0.1))
+    assert got["S-T6-alignment-helps"] == "does not hold"
+    assert got["S-F6-alignment-closes-gap"] == "does not hold"
+
+
+def test_interior_optimum_of_the_sweeps():
+    got = verdicts(results({("cgaf", 0.8, 0.4): 150.0}))
+    assert got["S-F5-alpha-interior"] == got["S-F5-beta-interior"] == "holds"
+    got = verdicts(results({("cgaf", 1.6, 0.4): 150.0, ("cgaf", 0.8, 0.0): 150.0}))
+    assert got["S-F5-alpha-interior"] == got["S-F5-beta-interior"] == "does not hold"
+    two = replace(CONFIG, alphas=[0.0, 0.8])
+    assert verdicts(results(config=two), two)["S-F5-alpha-interior"] == "inconclusive"
+
+
+def test_paper_tables_come_from_the_registry():
+    paper5, paper6 = seds_ablations.paper_table5(), seds_ablations.paper_table6()
+    assert list(paper5.index) == list(seds_ablations.FUSION_NAMES.values())
+    assert paper5.loc["Concat-Transformer", ("t2v", "R1")] == TABLE_5.value(
+        "Concate-Trans", "T2V R@1"
+    )
+    assert paper6.loc["without", ("v2t", "R10")] == TABLE_6.value("No", "V2T R@10") == 74.2
+
+
+def test_chapter_results_are_plain_numbers():
+    chapter = seds_ablations.chapter_results(CONFIG, "tiny", results())
+    assert len(chapter.claims) == 5
+    assert set(chapter.metrics["table5"]) == {"Add-MLP", "Concat-MLP", "CGAF"}
+    assert list(chapter.metrics["alpha_t2v_rsum"]) == ["0", "0.8", "1.6"]
+    assert chapter.metrics["matched_similarity"]["with"]["mean |pose - RGB| per pair"] == 0.1
+    json.dumps(chapter.to_json())
+
+
+@pytest.mark.parametrize(
+    ("knob", "value"), [("fusions", ["sum"]), ("alphas", []), ("heatmap_pair", -1)]
+)
+def test_config_rejects_bad_values(knob, value):
+    values = {**CONFIG.to_dict(), knob: value}
+    with pytest.raises(ParamsError, match=knob):
+        seds_ablations.Config.from_values(values)
+
+
+class StandInText:
+    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
+
+    def encoder(self, embed_dim: int):
+        return stand_in_text_encoder(embed_dim, finetune=True)
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one thread (and much faster on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_run_with_and_without_alignment(generated):
+    corpus = generated[1]
+    meta = {"window": 16, "stride": 4}
+    splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
+    setup = SEDSSetup(corpus, meta, splits, StandInText())
+    config = replace(CONFIG, fusions=["cgaf"], alphas=[0.8], betas=[0.4], heatmap_pair=99)
+    torch.manual_seed(0)
+    res = seds_ablations.run(config, setup)
+    assert list(res.runs) == [("cgaf", 0.8, 0.0), ("cgaf", 0.8, 0.4)]
+    assert list(res.table6.index) == ["without", "with"]
+    assert res.pair == len(splits["test"]) - 1
+    assert set(res.matrices["with"]) == {"pose", "rgb", "fusion"}
+    assert list(res.matched.columns) == ["with", "without"]
+    json.dumps(seds_ablations.chapter_results(config, "tiny", res).to_json())

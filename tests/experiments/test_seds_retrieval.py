@@ -1,0 +1,191 @@
+"""The seds_retrieval chapter's experiment: claims on hand-made runs, its results file, a run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from slr_lib.config import ParamsError
+from slr_lib.data_loader.seds import build_seds_splits
+from slr_lib.experiments import seds_retrieval
+from slr_lib.experiments.seds_setup import Scoreboard, SEDSSetup
+from slr_lib.papers.seds import TABLE_1, TABLE_4
+from slr_lib.results import ChapterResults, write_results
+from slr_lib.trainer.seds_study import Variant, VariantRun
+from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
+
+N_TEST = 40  # chance T2V RSum 40, so a run has learned above an RSum of 80
+
+CONFIG = seds_retrieval.Config(
+    corpus_dir="data/simulated/main",
+    rgb_features_dir="data/features/rgb_signs",
+    model_size="tiny",
+    max_clips=8,
+    finetune_text=False,
+    epochs=1,
+    batch_size=8,
+    lr=3e-3,
+    lr_text=1e-5,
+    warmup=0.1,
+    alpha=0.8,
+    beta=0.4,
+    seed=0,
+    spotalign_results="results/spotalign_fusion.json",
+    n_examples=2,
+)
+
+
+def metrics(r1: float, r5: float, r10: float) -> dict[str, dict[str, float]]:
+    one = {"R1": r1, "R5": r5, "R10": r10, "MedR": 3.0}
+    return {"t2v": dict(one), "v2t": dict(one)}
+
+
+def fake_run(name: str, rsum: float) -> VariantRun:
+    """A 'trained' run with T2V and V2T RSum `rsum` (R@1, R@5, R@10 = 10 %, 30 %, 60 % of it)."""
+    test = metrics(0.1 * rsum, 0.3 * rsum, 0.6 * rsum)
+    return VariantRun(Variant(name), None, pd.DataFrame(), 1, test, 2.5)
+
+
+def results(seds: float, cico: float, pose: float, sa_comb: float = 90.0):
+    runs = {"SEDS": fake_run("SEDS", seds), "CiCo": fake_run("CiCo", cico)}
+    runs["pose only"] = fake_run("pose only", pose)
+    spotalign = {
+        "SA-SR": metrics(1.0, 2.0, 3.0),
+        "SA-CM": metrics(4.0, 5.0, 6.0),
+        "SA-COMB": metrics(0.1 * sa_comb, 0.3 * sa_comb, 0.6 * sa_comb),
+    }
+    examples = seds_retrieval.Examples({}, np.array([], dtype=int), pd.DataFrame())
+    return seds_retrieval.Results(
+        runs=runs,
+        history=pd.DataFrame(),
+        spotalign=spotalign,
+        table1=seds_retrieval.table1(spotalign, runs),
+        table4=seds_retrieval.table4(runs),
+        scoreboard=Scoreboard(runs, N_TEST),
+        examples=examples,
+    )
+
+
+def verdicts(res) -> dict[str, str]:
+    return {c.id: c.verdict for c in seds_retrieval.claims(res)}
+
+
+def test_seds_against_cico_flips_with_the_numbers():
+    assert verdicts(results(seds=150, cico=100, pose=100))["S-T1-seds-beats-cico"] == "holds"
+    assert verdicts(results(seds=100, cico=150, pose=100))["S-T1-seds-beats-cico"] == (
+        "does not hold"
+    )
+    assert verdicts(results(seds=102, cico=100, pose=100))["S-T1-seds-beats-cico"] == (
+        "inconclusive"
+    )
+
+
+def test_a_run_near_chance_makes_its_claims_inconclusive():
+    got = verdicts(results(seds=150, cico=60, pose=100))  # CiCo below twice chance (80)
+    assert got["S-T1-seds-beats-cico"] == "inconclusive"
+    assert got["S-T4-pose-rgb-similar"] == "inconclusive"
+    assert got["S-T4-fusion-beats-streams"] == "inconclusive"
+    assert got["S-T1-beats-spotalign"] == "holds"  # gated on SEDS alone
+
+
+def test_pose_and_rgb_about_the_same_within_ten_percent():
+    assert verdicts(results(150, 100, 109))["S-T4-pose-rgb-similar"] == "holds"
+    assert verdicts(results(150, 100, 112))["S-T4-pose-rgb-similar"] == "does not hold"
+
+
+def test_against_spotalign_and_fusion():
+    got = verdicts(results(seds=100, cico=100, pose=100, sa_comb=150))
+    assert got["S-T1-beats-spotalign"] == "does not hold"
+    assert got["S-T4-fusion-beats-streams"] == "inconclusive"
+    assert verdicts(results(seds=130, cico=100, pose=110))["S-T4-fusion-beats-streams"] == "holds"
+
+
+def test_tables_take_spotalign_rows_then_the_runs():
+    res = results(seds=150, cico=100, pose=90)
+    assert list(res.table1.index) == ["SA-SR", "SA-CM", "SA-COMB", "CiCo", "SEDS"]
+    assert res.table1.loc["SEDS", ("t2v", "R10")] == pytest.approx(90.0)
+    assert list(res.table4.index) == list(seds_retrieval.TABLE4_ROWS)
+    assert res.table4.loc["pose only", ("v2t", "R1")] == pytest.approx(9.0)
+
+
+def test_paper_tables_come_from_the_registry():
+    paper1, paper4 = seds_retrieval.paper_table1(), seds_retrieval.paper_table4()
+    assert paper1.loc["SEDS", ("t2v", "R1")] == TABLE_1.value("Ours", "T2V R@1") == 62.5
+    assert paper1.loc["SA-COMB", ("v2t", "MedR")] == 7.5
+    assert paper4.loc["RGB only (CiCo)", ("v2t", "R10")] == TABLE_4.value(
+        "RGB, How2Sign", "V2T R@10"
+    )
+    assert list(paper1.columns) == list(results(1, 1, 1).table1.columns)
+
+
+def test_chapter_results_are_plain_numbers():
+    chapter = seds_retrieval.chapter_results(CONFIG, "tiny", results(150, 100, 90))
+    assert isinstance(chapter, ChapterResults) and len(chapter.claims) == 4
+    assert set(chapter.metrics["table1"]) == {"SA-SR", "SA-CM", "SA-COMB", "CiCo", "SEDS"}
+    assert chapter.metrics["runs"]["SEDS"]["best_epoch"] == 1
+    json.dumps(chapter.to_json())  # numbers only
+    assert type(chapter.metrics["table1"]["SEDS"]["t2v"]["R1"]) is float
+
+
+def test_read_spotalign_picks_the_equal_weight_combination(tmp_path):
+    table6 = {"SR": metrics(1, 2, 3), "CM": metrics(4, 5, 6), "SR + CM (w = 0.5)": metrics(7, 8, 9)}
+    path = write_results(
+        tmp_path / "spotalign_fusion.json",
+        ChapterResults("spotalign_fusion", "t", "tiny", "d", {"table6": table6}),
+    )
+    rows = seds_retrieval.read_spotalign(str(path))
+    assert list(rows) == ["SA-SR", "SA-CM", "SA-COMB"]
+    assert rows["SA-COMB"]["t2v"]["R10"] == 9
+
+
+@pytest.mark.parametrize(
+    ("knob", "value"), [("n_examples", 0), ("model_size", "huge"), ("warmup", 1.5)]
+)
+def test_config_rejects_bad_values(knob, value):
+    values = {**CONFIG.to_dict(), knob: value}
+    with pytest.raises(ParamsError, match=knob):
+        seds_retrieval.Config.from_values(values)
+
+
+class StandInText:
+    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
+
+    def encoder(self, embed_dim: int):
+        return stand_in_text_encoder(embed_dim, finetune=True)
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one thread (and much faster on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_run_trains_three_models_and_scores_them(generated, tmp_path):
+    corpus = generated[1]
+    meta = {"window": 16, "stride": 4}
+    splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
+    setup = SEDSSetup(corpus, meta, splits, StandInText())
+    table6 = {"SR": metrics(1, 2, 3), "CM": metrics(4, 5, 6), "SR + CM": metrics(7, 8, 9)}
+    spotalign = write_results(
+        tmp_path / "sa.json",
+        ChapterResults("spotalign_fusion", "t", "tiny", "d", {"table6": table6}),
+    )
+    config = replace(CONFIG, spotalign_results=str(spotalign))
+    torch.manual_seed(0)
+    res = seds_retrieval.run(config, setup)
+    assert list(res.runs) == ["SEDS", "CiCo", "pose only"]
+    assert set(res.history["model"]) == set(res.runs)
+    assert res.scoreboard.n_test == len(splits["test"])
+    assert len(res.examples.picked) <= config.n_examples
+    assert set(res.examples.scores) == set(seds_retrieval.FIG7_ENCODERS)
+    chapter = seds_retrieval.chapter_results(config, "tiny", res)
+    json.dumps(chapter.to_json())
