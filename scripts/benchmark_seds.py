@@ -19,8 +19,8 @@ import time
 import torch
 
 from slr_lib.data.clip_features import read_meta
-from slr_lib.data.features import read_ce_features
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.features import read_ce_features
 from slr_lib.data_loader.seds import build_seds_splits
 from slr_lib.model.seds import SEDSConfig
 from slr_lib.trainer.seds import SEDSTrainConfig, measure_throughput

@@ -82,3 +82,8 @@ def interior(values: Sequence[float], best: float) -> str:
     if len(values) < 3:
         return "inconclusive"
     return "holds" if min(values) < best < max(values) else "does not hold"
+
+
+def close_to_best(value: float, best: float, share: float) -> str:
+    """Verdict on "`value` is as good as the best": holds when it reaches `share` of `best`."""
+    return "holds" if value >= share * best else "does not hold"

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 from slr_lib.metrics import t2v_ranks
+from slr_lib.score_fusion import late_fusion, tune_fusion_weight
 
 
 def test_late_fusion_arithmetic():

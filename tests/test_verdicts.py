@@ -3,6 +3,7 @@ import pandas as pd
 from slr_lib.reporting import mean_std
 from slr_lib.verdicts import (
     best_of,
+    close_to_best,
     compare_means,
     compare_values,
     gate,
@@ -63,3 +64,8 @@ def test_similar_and_interior():
     assert interior([0.0, 0.8], 0.8) == "inconclusive"
     assert similar(100.0, 110.0) == "holds"
     assert similar(100.0, 112.0) == "does not hold"
+
+
+def test_close_to_best():
+    assert close_to_best(95.0, 100.0, 0.95) == "holds"
+    assert close_to_best(94.9, 100.0, 0.95) == "does not hold"

@@ -43,7 +43,7 @@ from slr_lib.trainer.crossmodal import (
     similarities,
     train_crossmodal,
 )
-from slr_lib.verdicts import compare_values
+from slr_lib.verdicts import close_to_best, compare_values
 
 
 @dataclass(frozen=True)
@@ -270,8 +270,7 @@ def retrieval_explorer(inputs: Inputs, results: Results, config: Config) -> Retr
 
 def threshold_verdict(at_half: float, best: float) -> str:
     """Table 4 verdict: 0.5 holds when its R@10 is within 5 % of the best threshold's."""
-    within = compare_values(0.95 * best, at_half, tolerance=0.0) != "does not hold"
-    return "holds" if within else "does not hold"
+    return close_to_best(at_half, best, 0.95)
 
 
 def claims(results: Results) -> list[Claim]:
