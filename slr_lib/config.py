@@ -64,17 +64,10 @@ class SectionConfig:
     def from_values(cls: type[C], values: Mapping[str, Any], where: str | None = None) -> C:
         """Validate a resolved section (no per-profile mappings left) and build the config."""
         where = where or cls.SECTION
-        if not isinstance(values, Mapping):
-            raise ParamsError(f"params key '{where}' must be a mapping of knobs, got {values!r}")
-        known = {f.name: f for f in dataclasses.fields(cls)}
-        for key in values:
-            if key not in known:
-                raise ParamsError(unknown_key(f"{where}.{key}", str(key), known))
+        known = cls._check_names(values, where)
         hints = typing.get_type_hints(cls)
         built = {}
         for name, spec in known.items():
-            if name not in values:
-                raise ParamsError(f"params key '{where}.{name}' is missing")
             built[name] = _checked(f"{where}.{name}", values[name], hints[name], spec.metadata)
         try:
             config = cls(**built)
@@ -92,12 +85,27 @@ class SectionConfig:
         where = where or cls.SECTION
         if not isinstance(section, Mapping):
             raise ParamsError(f"params key '{where}' is missing or not a mapping of knobs")
+        cls._check_names(section, where)  # the same in every profile: said once, without one
         for other in PROFILES:
             try:
                 cls.from_values(resolve_profile(section, other, where), where)
             except ParamsError as err:
                 raise ParamsError(f"{err} (profile {other})") from None
         return cls.from_values(resolve_profile(section, profile, where), where)
+
+    @classmethod
+    def _check_names(cls, values: Any, where: str) -> dict[str, dataclasses.Field]:
+        """The fields by name, after rejecting an unknown key or a missing one."""
+        if not isinstance(values, Mapping):
+            raise ParamsError(f"params key '{where}' must be a mapping of knobs, got {values!r}")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        for key in values:
+            if key not in known:
+                raise ParamsError(unknown_key(f"{where}.{key}", str(key), known))
+        for name in known:
+            if name not in values:
+                raise ParamsError(f"params key '{where}.{name}' is missing")
+        return known
 
     @classmethod
     def load(cls: type[C], path: str | Path = "params.yaml", profile: str | None = None) -> C:
