@@ -33,6 +33,7 @@ from slr_lib.experiments.spotalign_setup import (
 from slr_lib.explorer import RetrievalExplorer, pose_png_frames
 from slr_lib.metrics import t2v_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.crossmodal import CrossModalModel
+from slr_lib.papers.spot_align import TABLE_4, TABLE_6
 from slr_lib.paths import project_path
 from slr_lib.recognised_words import sr_similarity
 from slr_lib.results import ChapterResults, Claim
@@ -285,7 +286,9 @@ def claims(results: Results) -> list[Claim]:
             paper="SPOT-ALIGN",
             source="Table 4",
             claim="A recognition threshold of 0.5 works best for SR retrieval.",
-            paper_value="R@10 36.6 at 0.5 (best); 32.0 at 0.0, 32.4 at 0.75",
+            paper_value=f"R@10 {TABLE_4.figure('0.50', 'R@10')} at 0.5 (best); "
+            f"{TABLE_4.figure('0.00', 'R@10')} at 0.0, "
+            f"{TABLE_4.figure('0.75', 'R@10')} at 0.75",
             ours=f"R@10 {sweep.loc[0.5, 'R10']:.1f} at 0.5; best {sweep.loc[best_t, 'R10']:.1f} "
             f"at {best_t:g}",
             verdict=threshold_verdict(sweep.loc[0.5, "R10"], sweep.loc[best_t, "R10"]),
@@ -295,7 +298,9 @@ def claims(results: Results) -> list[Claim]:
             paper="SPOT-ALIGN",
             source="Table 6",
             claim="SR and CM are complementary: their late fusion beats either alone.",
-            paper_value="T2V R@10 52.9 (SR+CM) vs 46.0 (CM), 36.5 (SR)",
+            paper_value=f"T2V R@10 {TABLE_6.figure('SR + CM', 'T2V R@10')} (SR+CM) vs "
+            f"{TABLE_6.figure('CM', 'T2V R@10')} (CM), "
+            f"{TABLE_6.figure('SR', 'T2V R@10')} (SR)",
             ours=f"T2V R@10 {r10[fused]:.1f} (SR+CM) vs {r10['CM']:.1f} (CM), {r10['SR']:.1f} (SR)",
             verdict=compare_values(max(r10["CM"], r10["SR"]), r10[fused]),
             note="One CM seed; equal weights as in the paper.",

@@ -67,6 +67,10 @@ class PaperTable:
                 return cells[self.columns.index(column)]
         raise KeyError(f"{self.label}: no row {row!r}; rows: {[r for r, _ in self.rows]}")
 
+    def figure(self, row: str, column: str, digits: int = 1) -> str:
+        """A cell's number as quoted in a sentence: "24.5 ± 0.2" gives "24.5"."""
+        return f"{self.value(row, column):.{digits}f}"
+
     def value(self, row: str, column: str) -> float:
         """The first number of a cell ("24.5 ± 0.2" gives 24.5; "1,174.5" gives 1174.5)."""
         text = self.cell(row, column)
