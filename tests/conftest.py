@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 from slr_lib.data.simulate.generate import generate
 from slr_lib.data.simulate.params import CorpusParams
@@ -63,3 +64,12 @@ def warnings_seen(caplog: pytest.LogCaptureFixture):
     logger.addHandler(caplog.handler)
     yield caplog
     logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one thread (and much faster on a busy machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

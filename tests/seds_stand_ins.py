@@ -72,3 +72,10 @@ def made_up_rgb(corpus: Corpus, dim: int = 8, stride: int = 4) -> dict[str, np.n
         row.video_id: rng.standard_normal((len(encoder.window_starts(row.n_frames)), dim))
         for row in corpus.videos.itertuples()
     }
+
+
+class StandInText:
+    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
+
+    def encoder(self, embed_dim: int):
+        return stand_in_text_encoder(embed_dim, finetune=True)

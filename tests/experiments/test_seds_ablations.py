@@ -15,7 +15,7 @@ from slr_lib.experiments import seds_ablations
 from slr_lib.experiments.seds_setup import Scoreboard, SEDSSetup
 from slr_lib.papers.seds import TABLE_5, TABLE_6
 from slr_lib.trainer.seds_study import Variant, VariantRun
-from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
+from tests.seds_stand_ins import StandInText, made_up_rgb
 
 N_TEST = 40  # chance T2V RSum 40, so a run has learned above an RSum of 80
 
@@ -147,22 +147,6 @@ def test_config_rejects_bad_values(knob, value):
     values = {**CONFIG.to_dict(), knob: value}
     with pytest.raises(ParamsError, match=knob):
         seds_ablations.Config.from_values(values)
-
-
-class StandInText:
-    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
-
-    def encoder(self, embed_dim: int):
-        return stand_in_text_encoder(embed_dim, finetune=True)
-
-
-@pytest.fixture
-def one_thread():
-    """Tiny models train faster on one thread (and much faster on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.mark.usefixtures("one_thread")

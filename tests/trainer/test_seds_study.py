@@ -21,18 +21,11 @@ from slr_lib.trainer.seds_study import (
     rsum,
     run_variant,
 )
-from tests.seds_stand_ins import made_up_rgb, stand_in_text_encoder
+from tests.seds_stand_ins import StandInText, made_up_rgb
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 BASE = SEDSConfig.of_size("tiny", rgb_dim=8, max_clips=8)
-
-
-class StandInText:
-    """What `MiniLMText` hands out, with the stand-in backbone: a new encoder per model."""
-
-    def encoder(self, embed_dim: int):
-        return stand_in_text_encoder(embed_dim, finetune=True)
 
 
 @pytest.fixture(scope="module")
