@@ -1,9 +1,10 @@
 """Text tools shared by the simulated signing corpus, sign-recognition retrieval and spotting.
 
 Tokenising, reading numbers aloud, function words, lemmas (English via lemminflect, German via
-simplemma), ARPAbet phonemes from the CMU Pronouncing Dictionary and a small viseme inventory
-with articulatory mouth shapes. Everything is deterministic; the dictionary and the lemmatisers
-are loaded lazily on first use and cached.
+simplemma), ARPAbet phonemes from the CMU Pronouncing Dictionary, and viseme classes: which
+phonemes look alike on the lips (linguistic knowledge only; how a viseme is drawn belongs to the
+simulator, how it looks is learnt by the lip reader). Everything is deterministic; the dictionary
+and the lemmatisers are loaded lazily on first use and cached.
 
 Conventions for numbers (`number_to_words`):
 
@@ -334,23 +335,6 @@ _VISEME_PHONEMES = {
 
 PHONEME_TO_VISEME: dict[str, str] = {
     phone: viseme for viseme, phones in _VISEME_PHONEMES.items() for phone in phones
-}
-
-# (jaw_open, lip_width, lip_rounding), each in [0, 1].
-VISEME_SHAPES: dict[str, tuple[float, float, float]] = {
-    "rest": (0.1, 0.4, 0.1),
-    "bilabial": (0.05, 0.45, 0.1),
-    "labiodental": (0.15, 0.5, 0.05),
-    "dental": (0.25, 0.5, 0.05),
-    "alveolar": (0.25, 0.5, 0.1),
-    "postalveolar": (0.2, 0.3, 0.6),
-    "velar": (0.35, 0.45, 0.1),
-    "r": (0.25, 0.3, 0.5),
-    "w": (0.2, 0.15, 0.9),
-    "open": (0.9, 0.55, 0.1),
-    "mid": (0.5, 0.7, 0.05),
-    "close_front": (0.15, 0.9, 0.0),
-    "round": (0.55, 0.2, 0.8),
 }
 
 

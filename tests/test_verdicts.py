@@ -69,3 +69,17 @@ def test_similar_and_interior():
 def test_close_to_best():
     assert close_to_best(95.0, 100.0, 0.95) == "holds"
     assert close_to_best(94.9, 100.0, 0.95) == "does not hold"
+
+
+def test_rises_at_every_step():
+    from slr_lib.verdicts import rises_at_every_step
+
+    assert rises_at_every_step([10.0, 11.0, 12.0]) == "holds"
+    assert rises_at_every_step([10.0, 30.0, 20.0]) == "partly"  # only overall
+    assert rises_at_every_step([10.0, 10.0, 20.0]) == "partly"  # a flat step is no rise
+    assert rises_at_every_step([10.0, 30.0, 10.0]) == "does not hold"  # back where it started
+    assert rises_at_every_step([30.0, 20.0, 10.0]) == "does not hold"
+    assert rises_at_every_step([300.0, 305.0], tolerance=0.05) == "inconclusive"
+    assert rises_at_every_step([100.0, 300.0, 305.0], tolerance=0.05) == "partly"
+    assert rises_at_every_step([300.0, 200.0], tolerance=0.05) == "does not hold"
+    assert rises_at_every_step([5.0]) == "inconclusive"

@@ -162,3 +162,36 @@ def read_msasl(
 def vocabulary(table: pd.DataFrame) -> set[str]:
     """The distinct glosses of a dictionary table, lower-cased and stripped."""
     return {str(g).strip().lower() for g in table["gloss"]}
+
+
+def instance_seconds(table: pd.DataFrame) -> pd.Series:
+    """Each instance's length in seconds; NaN where the metadata does not give it.
+
+    MS-ASL gives `start_time`/`end_time`; WLASL gives frames and `fps`, with `frame_end` -1
+    ("to the end of the video", whose length the metadata lacks) left as NaN.
+    """
+    if "start_time" in table:
+        return (table["end_time"] - table["start_time"]).astype(float)
+    known = (table["frame_end"] >= 0) & (table["fps"] > 0)
+    seconds = (table["frame_end"] - table["frame_start"]) / table["fps"]
+    return seconds.where(known).astype(float)
+
+
+def read_msasl_boxes(path: str | Path) -> pd.DataFrame:
+    """The person box of each clip of an MS-ASL split file, in [0, 1] of the frame.
+
+    MS-ASL stores `box` as `[y0, x0, y1, x1]`; the table has `signer, x0, y0, x1, y1`.
+    """
+    content = read_json(path)
+    if not isinstance(content, list):
+        raise CorpusFormatError(f"{path}: expected a list of clips, got {type(content).__name__}")
+    rows = []
+    for index, entry in enumerate(content):
+        where = f"{path}, clip {index + 1}"
+        require_keys(where, entry, ("signer_id", "box"))
+        box = entry["box"]
+        if not isinstance(box, list) or len(box) != 4:
+            raise CorpusFormatError(f"{where}: box is not [y0, x0, y1, x1]: {box!r}")
+        y0, x0, y1, x1 = (float(v) for v in box)
+        rows.append((str(entry["signer_id"]), x0, y0, x1, y1))
+    return pd.DataFrame(rows, columns=["signer", "x0", "y0", "x1", "y1"])

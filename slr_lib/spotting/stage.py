@@ -5,8 +5,9 @@ It trains, in order:
 1. `bobsl`: a model pre-trained on the related sign language (the BOBSL role), from that
    corpus's own sign annotations; `dictionary`: one trained on the dictionary exemplars alone
    (the WLASL initialisation of Table A.1);
-2. the mouthing spottings (M) of the training subtitles and the SPOT-ALIGN loop from `bobsl`
-   (joint models J1..JL, dictionary spottings D1..DL);
+2. the lip reader of the mouthing spotter, learnt on the pre-training corpus's annotations; the
+   mouthing spottings (M) of the training subtitles and the SPOT-ALIGN loop from `bobsl` (joint
+   models J1..JL, dictionary spottings D1..DL);
 3. the Table 1 embedding models on continuous signing only: M, M+Di at the restricted and at
    the expanded vocabulary;
 4. Table A.1: M and M+D1 again from the `dictionary` and from a random initialisation;
@@ -51,7 +52,7 @@ from slr_lib.model.checkpoints import SignModel, save_sign_model
 from slr_lib.model.dense import dense_outputs
 from slr_lib.model.sign_recognition import WINDOW
 from slr_lib.spotting.evaluation import spotting_summary, verified_signs
-from slr_lib.spotting.mouthing import spot_mouthings
+from slr_lib.spotting.mouthing import learn_reader, spot_mouthings
 from slr_lib.spotting.spot_align import (
     SpotAlignConfig,
     SpotAlignRun,
@@ -214,12 +215,18 @@ def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     models = pretrained_models(pretrain, main, exemplars, train_config(section, "pretrain_epochs"))
     timer("pre-training", t)
+    t = time.perf_counter()
+    reader = learn_reader(pretrain, "sign", section.min_phonemes, section.search_pad_s)
+    timer("lip reader", t)
+    spotted: dict[str, pd.DataFrame] = {}
 
     def mouthings(timing: str) -> pd.DataFrame:
-        return spot_mouthings(
-            main, "train", timing, section.mouthing_threshold, section.min_phonemes,
-            set(main.exemplars["gloss"]), pad_s=section.search_pad_s,
-        )  # fmt: skip
+        if timing not in spotted:  # the same for every chain with this timing
+            spotted[timing] = spot_mouthings(
+                main, "train", timing, section.mouthing_threshold, section.min_phonemes,
+                set(main.exemplars["gloss"]), reader=reader, pad_s=section.search_pad_s,
+            )  # fmt: skip
+        return spotted[timing]
 
     def chain(name: str, init: SignModel | None, timing: str, iterations: int) -> SpotAlignRun:
         t = time.perf_counter()
@@ -277,6 +284,7 @@ def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
             for name, m in models.items()
         },
         "verified_test_signs": len(test),
+        "lip_reader": reader.summary(),
         "seconds": timer.seconds,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

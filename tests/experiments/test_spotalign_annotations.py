@@ -76,6 +76,13 @@ def test_claims_follow_the_numbers():
     assert verdicts(make_results([100, 300, 305], [10.0, 30.0, 20.0]))["F4-yield"] == "inconclusive"
 
 
+def test_yield_rises_at_every_dictionary_step_or_partly():
+    assert chapter.yield_trend([100.0, 200.0, 300.0]) == "holds"
+    assert chapter.yield_trend([100.0, 200.0, 190.0]) == "partly"  # D3 below D2, above D1
+    assert chapter.yield_trend([100.0, 103.0, 104.0]) == "inconclusive"  # within 5 %
+    assert chapter.yield_trend([300.0, 200.0, 100.0]) == "does not hold"
+
+
 def test_initialisation_claim_flips_with_top5():
     results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
     models = results.models.copy()
@@ -108,16 +115,60 @@ def test_tables_from_the_summary():
     assert init["training annotations"].tolist() == [100, 101, 100, 120]
 
 
+def candidates() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three dictionary candidates of two glosses (the 'a' ones on their true sign) and signs."""
+    found = pd.DataFrame(
+        {
+            "sentence_id": ["s0", "s0", "s1"],
+            "gloss": ["a", "b", "a"],
+            "frame": [0, 0, 50],  # window centres 9.5, 9.5, 59.5
+            "source": ["dictionary"] * 3,
+            "confidence": [0.9, 0.8, 0.5],
+        }
+    )
+    signs = pd.DataFrame(
+        {
+            "sentence_id": ["s0", "s1", "s1"],
+            "gloss": ["a", "a", "b"],
+            "start_frame": [5, 55, 0],
+            "end_frame": [15, 65, 10],
+        }
+    )
+    return found, signs
+
+
+def test_candidate_yields_per_threshold():
+    rows = chapter.candidate_yields(*candidates(), thresholds=np.array([0.4, 0.7, 0.85, 0.95]))
+    assert [r["annotations"] for r in rows] == [3, 2, 1, 0]
+    assert [r["glosses"] for r in rows] == [2, 2, 1, 0]
+    np.testing.assert_allclose([r["precision"] for r in rows[:3]], [200 / 3, 50.0, 100.0])
+    assert np.isnan(rows[3]["precision"])  # nothing kept: no precision
+
+
 def test_chapter_results_hold_plain_numbers():
     config = chapter.Config.from_values(KNOBS)
     results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
+    curves = pd.DataFrame(
+        [
+            {"step": step, **row}
+            for step in ("D1", "D2")
+            for row in chapter.candidate_yields(*candidates(), thresholds=np.array([0.7, 0.95]))
+        ]
+    )
+    results = dataclasses.replace(results, threshold_curves=curves)
     out = chapter.chapter_results(config, "tiny", results).to_json()
     assert out["chapter"] == "spotalign_annotations"
     assert out["metrics"]["yield"]["D2_expanded"] == 300.0
+    assert out["metrics"]["vocabulary"]["D1_restricted"] == 10.0
+    assert out["metrics"]["threshold_yield"] == {
+        "D1@0.70": 2.0, "D1@0.95": 0.0, "D2@0.70": 2.0, "D2@0.95": 0.0
+    }  # fmt: skip
+    assert out["metrics"]["threshold_vocabulary"]["D2@0.70"] == 2.0
+    assert out["metrics"]["threshold_precision"] == {"D1@0.70": 50.0, "D2@0.70": 50.0}
     assert set(out["metrics"]["recognition_top1"]) == set(results.accuracy.index)
     numbers = [v for group in out["metrics"].values() for v in group.values()]
-    assert all(type(v) is float for v in numbers)
-    json.dumps(out)
+    assert all(type(v) is float and np.isfinite(v) for v in numbers)
+    json.dumps(out, allow_nan=False)
 
 
 def test_paper_tables_come_from_the_registry():

@@ -8,7 +8,8 @@ import numpy as np
 
 from slr_lib.data import layout
 from slr_lib.data.layout import BODY_POINTS, N_POINTS
-from slr_lib.data.simulate.signers import Signer
+from slr_lib.data.simulate.motion import smooth
+from slr_lib.data.simulate.signers import MouthStyle, Signer
 
 # Fixed body points in anatomical coordinates: shoulder widths from the neck, x towards the
 # signer's right, y down. Wrists and hand points of the body model come from the hand tracks.
@@ -22,6 +23,37 @@ _FACE_AND_TRUNK = {
 _HEAD_POINTS = [p for p in _FACE_AND_TRUNK if "SHOULDER" not in p and "HIP" not in p]
 _UPPER_ARM, _FOREARM = 0.62, 0.6
 _MOUTH_CENTRE = np.array([0.0, -0.43])
+
+# The renderer's articulatory target of each viseme class of `slr_lib.text.VISEMES`:
+# (jaw_open, lip_width, lip_rounding), each in [0, 1]. Only the simulator draws with these; the
+# lip reader learns what mouths look like from the pre-training corpus.
+VISEME_SHAPES: dict[str, tuple[float, float, float]] = {
+    "rest": (0.1, 0.4, 0.1),
+    "bilabial": (0.05, 0.45, 0.1),
+    "labiodental": (0.15, 0.5, 0.05),
+    "dental": (0.25, 0.5, 0.05),
+    "alveolar": (0.25, 0.5, 0.1),
+    "postalveolar": (0.2, 0.3, 0.6),
+    "velar": (0.35, 0.45, 0.1),
+    "r": (0.25, 0.3, 0.5),
+    "w": (0.2, 0.15, 0.9),
+    "open": (0.9, 0.55, 0.1),
+    "mid": (0.5, 0.7, 0.05),
+    "close_front": (0.15, 0.9, 0.0),
+    "round": (0.55, 0.2, 0.8),
+}
+# The typical mouth, in shoulder widths: half its width at rest, how much spreading and rounding
+# change it, the lips' extent above and below the corner line at rest, the lower-lip drop per unit
+# of jaw opening, and the upper-lip lift per unit of rounding.
+LIP_HALF_WIDTH = 0.07
+LIP_SPREAD = 0.4
+LIP_REST_EXTENT = 0.012
+LIP_JAW_DROP = 0.09
+LIP_ROUND_LIFT = 0.02
+MOUTH_SMOOTHING = 1.0  # frames (Gaussian sigma): the mouth moves smoothly between visemes
+PARTIAL_KEEP_SPREAD = 0.2  # a partial mouthing keeps the signer's share of visemes, +/- this
+
+MouthEvent = tuple[int, int, list[str], float]  # frames [start, end), visemes, strength
 
 
 @dataclass(frozen=True)
@@ -70,24 +102,64 @@ def compose(
         anat[:, layout.body_index(f"{body}_PINKY")] = points[:, 17]
         shoulder = anat[:, layout.body_index(f"{body}_SHOULDER")]
         anat[:, layout.body_index(f"{body}_ELBOW")] = _elbow(shoulder, points[:, 0], side)
-    anat[:, layout.MOUTH] = mouth_points(mouth, head)
+    anat[:, layout.MOUTH] = mouth_points(mouth, head, signer.mouth)
     data = _to_image(anat, signer)
     confidence = _confidence(n, rng)
     _add_noise(data, confidence, anat, noise, rng)
     return data, confidence
 
 
-def mouth_points(shapes: np.ndarray, head: np.ndarray) -> np.ndarray:
-    """The 20 outer-lip points (T, 20, 3) for (jaw_open, lip_width, lip_rounding) per frame."""
+def mouth_shapes(
+    n_frames: int, events: list[MouthEvent], signer: Signer, rng: np.random.Generator
+) -> np.ndarray:
+    """The mouth's (jaw_open, lip_width, lip_rounding) per frame (n_frames, 3).
+
+    Each event spreads its visemes evenly over its frames and moves the mouth `strength` times the
+    signer's articulation of the way from rest to each target. With the signer's chance a mouthing
+    stops part-way: only its first visemes are articulated, over as large a share of the event's
+    frames, and the mouth is back at rest for the rest of it. Draws come from a stream spawned
+    from `rng`, which is left as it was.
+    """
+    style, draws = signer.mouth, rng.spawn(1)[0]
+    rest = np.asarray(VISEME_SHAPES["rest"], dtype=np.float64)
+    track = np.tile(rest, (n_frames, 1))
+    for start, end, sequence, strength in events:
+        end = min(end, n_frames)
+        length = end - start
+        if length <= 0 or not sequence:
+            continue
+        keep = len(sequence)
+        if len(sequence) > 1 and draws.random() < style.partial_share:
+            share = draws.uniform(
+                style.partial_keep - PARTIAL_KEEP_SPREAD, style.partial_keep + PARTIAL_KEEP_SPREAD
+            )
+            keep = int(np.clip(round(share * len(sequence)), 1, len(sequence) - 1))
+        frames = max(1, round(length * keep / len(sequence)))
+        which = np.minimum(np.arange(frames) * keep // frames, keep - 1)
+        targets = np.array([VISEME_SHAPES[v] for v in sequence[:keep]])[which]
+        weight = strength * style.articulation
+        track[start : start + frames] += weight * (targets - track[start : start + frames])
+    return smooth(track, MOUTH_SMOOTHING)
+
+
+def mouth_points(
+    shapes: np.ndarray, head: np.ndarray, style: MouthStyle | None = None
+) -> np.ndarray:
+    """The 20 outer-lip points (T, 20, 3) for (jaw_open, lip_width, lip_rounding) per frame,
+    drawn with one signer's lip geometry (`style`; None: the typical mouth)."""
+    style = style or MouthStyle()
     jaw, width, rounding = shapes[:, 0:1], shapes[:, 1:2], shapes[:, 2:3]
-    half_width = 0.07 * (1 + 0.4 * (width - 0.5) - 0.4 * rounding)
-    upper = 0.012 + 0.02 * rounding
-    lower = 0.012 + 0.09 * jaw
+    spread = LIP_SPREAD * style.spread_gain
+    half_width = LIP_HALF_WIDTH * style.width * (1 + spread * (width - 0.5) - spread * rounding)
+    rest_extent = LIP_REST_EXTENT * style.lip_thickness
+    upper = rest_extent + LIP_ROUND_LIFT * style.round_gain * rounding
+    lower = rest_extent + LIP_JAW_DROP * style.jaw_gain * jaw
     i = np.arange(10) / 10.0
     lower_x = -half_width + 2 * half_width * i  # left corner, lower lip to the right corner
     upper_x = half_width - 2 * half_width * i  # right corner, upper lip back to the left
     xs = np.concatenate([lower_x, upper_x], axis=1)
-    ys = np.concatenate([lower * np.sin(np.pi * i), -upper * np.sin(np.pi * i)], axis=1)
+    contour = np.sin(np.pi * i) ** style.fullness
+    ys = np.concatenate([lower * contour, -upper * contour], axis=1)
     points = np.zeros((len(shapes), 20, 3))
     points[..., 0] = xs + _MOUTH_CENTRE[0] + head[:, :1]
     points[..., 1] = ys + _MOUTH_CENTRE[1] + head[:, 1:2]

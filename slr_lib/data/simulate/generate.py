@@ -1,7 +1,9 @@
-"""Generate the simulated signing corpus (How2Sign-like) and its related pre-training language.
+"""Generate the simulated signing corpus (How2Sign-like) and the pre-training corpus of another
+sign language.
 
 Everything is drawn from `numpy` generators seeded by `CorpusParams.seed`; each video has its
-own stream, so the same parameters give the same bytes.
+own stream, so the same parameters give the same bytes. Videos go to splits before anything
+else, so that each language's lexicon is chosen from the text of its training split only.
 """
 
 from __future__ import annotations
@@ -24,15 +26,30 @@ from slr_lib.data.corpus import (
     PoseArray,
 )
 from slr_lib.data.sentences import find_brown_dir, group_into_videos, read_brown, select_sentences
-from slr_lib.data.simulate.body import NoiseParams, compose
+from slr_lib.data.simulate.body import VISEME_SHAPES, NoiseParams, compose, mouth_shapes
+from slr_lib.data.simulate.dictionaries import (
+    ExemplarDomain,
+    dictionary_signers,
+    reference_frames,
+    render_exemplar,
+    variant_strength,
+)
 from slr_lib.data.simulate.grammar import (
     GlossUnit,
     GrammarParams,
+    Vocabulary,
     candidate_words,
     sentence_to_units,
 )
 from slr_lib.data.simulate.handshapes import load_handshapes
-from slr_lib.data.simulate.lexicon import Sign, build_lexicon, related_lexicon, variant
+from slr_lib.data.simulate.lexicon import (
+    Sign,
+    build_lexicon,
+    load_wordnet,
+    other_language_lexicon,
+    renderings,
+    variant,
+)
 from slr_lib.data.simulate.motion import (
     REST_SHAPE,
     Style,
@@ -45,7 +62,7 @@ from slr_lib.data.simulate.motion import (
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.data.simulate.signers import Signer, make_signers
 from slr_lib.logging_setup import get_logger
-from slr_lib.text import VISEME_SHAPES, visemes
+from slr_lib.text import visemes
 
 log = get_logger(__name__)
 DICTIONARIES = ("wlasl", "msasl")
@@ -60,13 +77,30 @@ class _Rendered:
 
 
 class _Language:
-    """A lexicon with the handshapes its signs and fingerspelling use."""
+    """A lexicon with the handshapes its signs and fingerspelling use, and the English words its
+    signs render (`vocabulary`, set by `_with_vocabulary`)."""
 
     def __init__(self, code: str, lexicon: dict[str, Sign], shapes: dict[str, np.ndarray]):
         self.code = code
         self.lexicon = lexicon
         self.shapes = shapes
-        self.glosses = set(lexicon)
+        self.vocabulary = Vocabulary.of(lexicon)
+
+
+@dataclass
+class _Plan:
+    """Sentences grouped into videos, videos into splits, and the random streams to render them."""
+
+    grouped: pd.DataFrame
+    splits: tuple[str, ...]
+    split_of: dict[int, str]
+    signer_seq: np.random.SeedSequence
+    video_seqs: list[np.random.SeedSequence]
+
+    def train_text(self) -> pd.Series:
+        """The text of the training split's sentences."""
+        train = [i for i, split in self.split_of.items() if split == "train"]
+        return self.grouped.loc[self.grouped["video_index"].isin(train), "text"]
 
 
 def generate(params: CorpusParams, out_dir: Path) -> tuple[Corpus, Corpus]:
@@ -76,12 +110,12 @@ def generate(params: CorpusParams, out_dir: Path) -> tuple[Corpus, Corpus]:
     brown = read_brown(find_brown_dir())
     n_total = params.n_train + params.n_val + params.n_test
     chosen = select_sentences(brown, n_total, params.seed, params.min_words, params.max_words)
-    main_language = _main_language(params, chosen, np.random.default_rng(lexicon_seq))
-    main = _build_corpus(
-        "simulated-how2sign", main_language, chosen, params, main_seq,
+    main_plan = _plan(
+        chosen, params, main_seq,
         split_sizes={"test": params.n_test, "val": params.n_val, "train": params.n_train},
-        prefix="h",
     )  # fmt: skip
+    main_language = _main_language(params, main_plan, np.random.default_rng(lexicon_seq))
+    main = _build_corpus("simulated-how2sign", main_language, main_plan, params, prefix="h")
     main.exemplars, main.exemplar_poses, dictionary_signers = _dictionaries(
         main_language, params, dict_seq
     )
@@ -94,64 +128,90 @@ def generate(params: CorpusParams, out_dir: Path) -> tuple[Corpus, Corpus]:
         brown, params.pretrain_sentences, params.seed + 1, params.min_words, params.max_words,
         genre_order="pnklmrgjcbadhfe",
     )  # fmt: skip
-    pre_language = _pretrain_language(params, pre_text, main_language, pre_rng)
     n_val = max(1, params.pretrain_sentences // 10)
-    pretrain = _build_corpus(
-        "simulated-pretrain", pre_language, pre_text, params, pre_seq,
-        split_sizes={"val": n_val, "train": params.pretrain_sentences - n_val}, prefix="p",
+    pre_plan = _plan(
+        pre_text, params, pre_seq,
+        split_sizes={"val": n_val, "train": params.pretrain_sentences - n_val},
     )  # fmt: skip
+    pre_language = _pretrain_language(params, pre_plan, main_language, pre_rng)
+    pretrain = _build_corpus("simulated-pretrain", pre_language, pre_plan, params, prefix="p")
     pretrain.save(out_dir / "pretrain")
     return main, pretrain
 
 
-def _main_language(
-    params: CorpusParams, chosen: pd.DataFrame, rng: np.random.Generator
-) -> _Language:
-    shapes = _namespaced(params.sign_language)
-    glosses = _frequent_lemmas(chosen["text"], params.lexicon_size)
-    lexicon = build_lexicon(
-        glosses, rng, _letters(shapes, params.sign_language), params.mouthing_share
-    )
-    return _Language(params.sign_language, lexicon, shapes)
-
-
-def _pretrain_language(
-    params: CorpusParams, text: pd.DataFrame, main: _Language, rng: np.random.Generator
-) -> _Language:
-    own = _namespaced(params.pretrain_sign_language)
-    shapes = {**main.shapes, **own}  # inherited signs keep their handshapes
-    glosses = _frequent_lemmas(text["text"], params.pretrain_lexicon_size)
-    lexicon = related_lexicon(
-        main.lexicon, glosses, rng, _letters(own, params.pretrain_sign_language),
-        params.pretrain_shared_share, params.mouthing_share,
-    )  # fmt: skip
-    return _Language(params.pretrain_sign_language, lexicon, shapes)
-
-
-def _build_corpus(
-    name: str,
-    language: _Language,
+def _plan(
     chosen: pd.DataFrame,
     params: CorpusParams,
     seq: np.random.SeedSequence,
     split_sizes: dict[str, int],
-    prefix: str,
-) -> Corpus:
+) -> _Plan:
     grouped = group_into_videos(chosen, params.sentences_per_video, params.seed)
-    signer_rng, split_rng, *video_seqs = seq.spawn(2 + int(grouped["video_index"].max()) + 1)
+    signer_seq, split_seq, *video_seqs = seq.spawn(2 + int(grouped["video_index"].max()) + 1)
+    split_of = _assign_splits(grouped, split_sizes, np.random.default_rng(split_seq))
+    return _Plan(grouped, tuple(split_sizes), split_of, signer_seq, video_seqs)
+
+
+def _main_language(params: CorpusParams, plan: _Plan, rng: np.random.Generator) -> _Language:
+    """The corpus's language: a sign for each of the training text's most frequent lemmas."""
+    shapes = _namespaced(params.sign_language)
+    glosses = _frequent_lemmas(plan.train_text(), params.lexicon_size)
+    lexicon = build_lexicon(
+        glosses, rng, _letters(shapes, params.sign_language), params.mouthing_share,
+        sign_frames=params.sign_frames,
+    )  # fmt: skip
+    return _with_vocabulary(_Language(params.sign_language, lexicon, shapes), plan)
+
+
+def _pretrain_language(
+    params: CorpusParams, plan: _Plan, main: _Language, rng: np.random.Generator
+) -> _Language:
+    """Another sign language: its own lexicon from its own training text, drawn independently;
+    only a share `pretrain_shared_share` of the glosses both have share the main sign's form."""
+    own = _namespaced(params.pretrain_sign_language)
+    shapes = {**main.shapes, **own}  # shared signs keep the main language's handshapes
+    glosses = _frequent_lemmas(plan.train_text(), params.pretrain_lexicon_size)
+    lexicon = other_language_lexicon(
+        main.lexicon, glosses, rng, _letters(own, params.pretrain_sign_language),
+        params.pretrain_shared_share, params.mouthing_share, sign_frames=params.sign_frames,
+    )  # fmt: skip
+    return _with_vocabulary(_Language(params.pretrain_sign_language, lexicon, shapes), plan)
+
+
+def _with_vocabulary(language: _Language, plan: _Plan) -> _Language:
+    """Set which English words the language's signs render (WordNet) and which signs a signer
+    adds, as often as their gloss occurs in the training text."""
+    lemmas = [lemma for text in plan.grouped["text"] for _, lemma in candidate_words(text)]
+    found = renderings(load_wordnet(), language.lexicon, lemmas)
+    counts = pd.Series(
+        [lemma for text in plan.train_text() for _, lemma in candidate_words(text)]
+    ).value_counts()
+    added = sorted(language.lexicon)
+    language.vocabulary = Vocabulary(
+        frozenset(language.lexicon), found.synonyms, found.descriptions, found.expressions,
+        tuple(added), tuple(float(counts.get(g, 0)) + 1.0 for g in added),
+    )  # fmt: skip
+    return language
+
+
+def _build_corpus(
+    name: str, language: _Language, plan: _Plan, params: CorpusParams, prefix: str
+) -> Corpus:
+    grouped, split_of = plan.grouped, plan.split_of
     signers = make_signers(
-        params.n_signers, np.random.default_rng(signer_rng), f"{prefix}s",
+        params.n_signers, np.random.default_rng(plan.signer_seq), f"{prefix}s",
         params.left_handed_share, params.signer_variability,
     )  # fmt: skip
-    split_of = _assign_splits(grouped, split_sizes, np.random.default_rng(split_rng))
     videos, sentences, signs = [], [], []
-    arrays: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in split_sizes}
+    arrays: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in plan.splits}
     dropped = 0
     grammar = _grammar(params)
     for index, rows in tqdm(grouped.groupby("video_index", sort=True), desc=f"rendering {name}"):
-        rng = np.random.default_rng(video_seqs[int(index)])
+        rng = np.random.default_rng(plan.video_seqs[int(index)])
         signer = signers[int(rng.integers(len(signers)))]
-        units = [sentence_to_units(t, language.glosses, grammar, rng) for t in rows["text"]]
+        units, context = [], []
+        for text in rows["text"]:
+            units.append(sentence_to_units(text, language.vocabulary, grammar, rng, context))
+            context = [u.gloss for u in units[-1] if u.kind == "sign"] or context
         kept = [(text, u) for text, u in zip(rows["text"], units, strict=True) if u]
         dropped += len(units) - len(kept)
         if not kept:
@@ -250,7 +310,7 @@ def _render_video(
     tracks = timeline.tracks()
     sigma = params.coarticulation * signer.coarticulation
     tracks = {key: smooth(value, sigma) for key, value in tracks.items()}
-    mouth = smooth(_mouth_track(timeline.n_frames, mouth_events), 1.0)
+    mouth = mouth_shapes(timeline.n_frames, mouth_events, signer, rng)
     noise = NoiseParams(
         params.jitter, params.hand_jitter, params.drop_rate, rest_drop=params.rest_drop
     )
@@ -302,22 +362,11 @@ def _mouthing(
     return False
 
 
-def _mouth_track(n_frames: int, events: list[tuple[int, int, list[str], float]]) -> np.ndarray:
-    track = np.tile(np.asarray(VISEME_SHAPES["rest"], dtype=np.float64), (n_frames, 1))
-    for start, end, sequence, strength in events:
-        length = max(1, end - start)
-        which = np.minimum((np.arange(length) * len(sequence)) // length, len(sequence) - 1)
-        shapes = np.array([VISEME_SHAPES[v] for v in sequence])[which]
-        track[start:end] = (1 - strength) * track[start:end] + strength * shapes[
-            : len(track[start:end])
-        ]
-    return track
-
-
 def _speech_timings(
     frames: list[tuple[int, int]], n_frames: int, params: CorpusParams, rng: np.random.Generator
 ) -> list[tuple[float, float]]:
-    """Speech-aligned subtitle times: speech leads signing (Fig. A.3 of the supplement)."""
+    """Speech-aligned subtitle times, shaped like Fig. A.3 of the supplement: a share starts
+    when the signing starts; the others are shifted either way, speech leading on average."""
     duration = n_frames / params.fps
     out = []
     for start, end in frames:
@@ -325,7 +374,7 @@ def _speech_timings(
         lead = (
             0.0
             if rng.random() < params.speech_zero_share
-            else abs(rng.normal(params.speech_lead_mean_s, params.speech_lead_sd_s))
+            else rng.normal(params.speech_lead_mean_s, params.speech_lead_sd_s)
         )
         length = max(0.5, (e - s) + rng.normal(0, params.speech_duration_sd_s))
         begin = float(np.clip(s - lead, 0, duration - 0.5))
@@ -338,15 +387,17 @@ def _dictionaries(
 ) -> tuple[pd.DataFrame, PoseArray, list[Signer]]:
     """Isolated exemplars of two dictionaries, by other signers, in a different domain.
 
-    The domain gap (0 = none, 1 = large) makes exemplars slower, larger, framed closer and
-    centred, and makes them more often a variant form of the corpus sign.
+    The domain (clip length, slower signing, closer and varied framing, variant forms) is set
+    from real dictionaries in `dictionaries`; `domain_gap` scales it from none (0) to that (1).
     """
     rng = np.random.default_rng(seq)
     gap = params.domain_gap
-    signers = make_signers(
-        params.n_dictionary_signers, rng, "ds", params.left_handed_share, 0.5, 1 + 0.3 * gap
+    domain = ExemplarDomain.from_params(params)
+    signers = dictionary_signers(
+        params.n_dictionary_signers, rng, params.left_handed_share, gap, domain
     )
     letters = _letters(language.shapes, language.code)
+    reference = reference_frames(language.lexicon)
     rows, items = [], []
     for dictionary, coverage, mean_count in (
         ("wlasl", params.wlasl_coverage, params.wlasl_exemplars),
@@ -355,8 +406,11 @@ def _dictionaries(
         for gloss in [g for g in sorted(language.lexicon) if rng.random() < coverage]:
             for _ in range(1 + int(rng.poisson(max(0.0, mean_count - 1)))):
                 signer = signers[int(rng.integers(len(signers)))]
-                sign = variant(language.lexicon[gloss], rng, 0.35 * gap, letters)
-                data, conf = _render_exemplar(sign, signer, language, params, rng)
+                strength = variant_strength(gap, domain)
+                sign = variant(language.lexicon[gloss], rng, strength, letters)
+                data, conf = _render_exemplar(
+                    sign, signer, dictionary, reference, language, params, rng
+                )
                 exemplar_id = f"{dictionary}{len(rows):05d}"
                 rows.append(
                     (
@@ -385,27 +439,19 @@ def _signer_table(signers: list[Signer]) -> dict[str, list]:
 
 
 def _render_exemplar(
-    sign: Sign, signer: Signer, language: _Language, params: CorpusParams, rng: np.random.Generator
+    sign: Sign,
+    signer: Signer,
+    dictionary: str,
+    reference: float,
+    language: _Language,
+    params: CorpusParams,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One isolated sign in the dictionary domain: hands rise from rest, sign, and fall back."""
-    gap = params.domain_gap
-    style = Style(amplitude=1 + 0.4 * gap, speed=1 / (1 + 0.5 * gap))
-    rest = rest_frame(language.shapes)
-    timeline = Timeline()
-    timeline.add_still(rest, int(rng.integers(6, 13)))
-    segment = sign_segment(sign, language.shapes, style, rng)
-    timeline.move_to({k: v[0] for k, v in segment.items()}, params.transition_frames + 3)
-    timeline.add(segment)
-    timeline.hold(params.hold_frames)
-    timeline.move_to(rest, params.transition_frames + 3)
-    timeline.hold(int(rng.integers(6, 13)))
-    tracks = {k: smooth(v, params.coarticulation) for k, v in timeline.tracks().items()}
-    mouth = np.tile(np.asarray(VISEME_SHAPES["rest"], dtype=np.float64), (timeline.n_frames, 1))
-    noise = NoiseParams(
-        params.jitter * 0.5, params.hand_jitter * 0.5, params.drop_rate * 0.5,
-        rest_drop=params.rest_drop,
-    )  # fmt: skip
-    return compose(tracks, mouth, signer, noise, rng, params.fps)
+    rest_mouth = np.asarray(VISEME_SHAPES["rest"], dtype=np.float64)
+    return render_exemplar(
+        sign, signer, dictionary, reference, language.shapes, params, rest_mouth, rng
+    )
 
 
 def _lexicon_table(language: _Language, exemplars: pd.DataFrame) -> pd.DataFrame:
@@ -455,6 +501,9 @@ def _grammar(params: CorpusParams) -> GrammarParams:
     return GrammarParams(
         time_first=params.time_first, topic_first=params.topic_first, wh_last=params.wh_last,
         negation_last=params.negation_last, fingerspell_share=params.fingerspell_share,
+        unsigned_share=params.unsigned_share, synonym_share=params.synonym_share,
+        description_share=params.description_share, expression_share=params.expression_share,
+        added_share=params.added_share, added_context_share=params.added_context_share,
     )  # fmt: skip
 
 

@@ -3,11 +3,17 @@
 Sign order is not word order: function words are dropped, words are lemmatised, time
 expressions move to the front, a topic can be fronted, wh-words of questions move to the end
 and negation follows the verb phrase. Content words without a sign are fingerspelled or dropped.
+
+A signer translates rather than transliterates (the translation gap): some subtitle words are
+not signed, a word may be signed with the sign of a synonym, a word without a sign may be
+described by a sequence of signs, a multi-word expression may be one sign, and the signer adds
+signs the subtitle does not say. Which signs can render which words is a `Vocabulary`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from lemminflect import getAllLemmas
@@ -30,7 +36,8 @@ NEGATIONS = frozenset({"not", "no", "never"})
 
 @dataclass(frozen=True)
 class GrammarParams:
-    """Probabilities of the reorderings and of fingerspelling a word without a sign."""
+    """Probabilities of the reorderings, of fingerspelling a word without a sign and of each
+    part of the translation gap (all off by default: a word-for-word signer)."""
 
     time_first: float = 0.8
     topic_first: float = 0.3
@@ -38,6 +45,33 @@ class GrammarParams:
     negation_last: float = 0.6
     fingerspell_share: float = 0.5
     max_fingerspelled_letters: int = 9
+    unsigned_share: float = 0.0  # a subtitle word left unsigned
+    synonym_share: float = 0.0  # a word signed with a synonym's sign, when the lexicon has one
+    description_share: float = 0.0  # a word without a sign described by a sign sequence
+    expression_share: float = 0.0  # a multi-word expression signed as one sign
+    added_share: float = 0.0  # after a sign, a sign the subtitle does not say
+    added_context_share: float = 0.5  # an added sign taken from the context (earlier signs)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The glosses a signer has signs for, and which of them render other English lemmas.
+
+    `synonyms`, `descriptions` and `expressions` are as in `lexicon.Renderings`; `added` and
+    `added_weights` are the glosses a signer may add to a sentence and how often.
+    """
+
+    glosses: frozenset[str]
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    descriptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    expressions: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    added: tuple[str, ...] = ()
+    added_weights: tuple[float, ...] = ()
+
+    @classmethod
+    def of(cls, glosses: Iterable[str]) -> Vocabulary:
+        """A vocabulary whose signs render only their own gloss."""
+        return cls(frozenset(glosses))
 
 
 @dataclass(frozen=True)
@@ -66,20 +100,80 @@ def is_noun(word: str) -> bool:
 
 
 def sentence_to_units(
-    text: str, lexicon: set[str], params: GrammarParams, rng: np.random.Generator
+    text: str,
+    vocabulary: Vocabulary,
+    params: GrammarParams,
+    rng: np.random.Generator,
+    context: Sequence[str] = (),
 ) -> list[GlossUnit]:
-    """The signed rendering of one sentence, in sign order."""
-    units = []
-    for word, lemma in candidate_words(text):
-        if lemma in lexicon:
+    """The signed rendering of one sentence, in sign order.
+
+    `context` holds the glosses signed just before (the previous sentence of the same video):
+    an added sign repeats one of them with chance `added_context_share`, else it is a sign of
+    the vocabulary drawn as often as signers use it. Draws are made in a fixed order for every
+    word, whatever the outcome, so that changing one probability changes the choices it
+    governs and not the random stream of the others.
+    """
+    words = normalize(text)
+    lemmas = [lemmatize(w) for w in words]
+    units: list[GlossUnit] = []
+    i = 0
+    while i < len(words):
+        expression = _expression_at(lemmas, i, vocabulary.expressions)
+        if expression and rng.random() < params.expression_share:
+            gloss = vocabulary.expressions[expression]
+            units.append(GlossUnit(gloss, gloss, "sign"))
+            i += len(expression)
+            continue
+        word, lemma = words[i], lemmas[i]
+        i += 1
+        if is_function_word(word) and word not in SIGNED_FUNCTION_WORDS:
+            continue
+        skip, synonym, describe, spell, add = rng.random(5)
+        if skip < params.unsigned_share:
+            continue
+        synonyms = vocabulary.synonyms.get(lemma, ())
+        if synonyms and synonym < params.synonym_share:
+            gloss = synonyms[int(rng.integers(len(synonyms)))]
+            units.append(GlossUnit(gloss, gloss, "sign"))
+        elif lemma in vocabulary.glosses:
             units.append(GlossUnit(lemma, word, "sign"))
+        elif lemma in vocabulary.descriptions and describe < params.description_share:
+            units.extend(GlossUnit(g, g, "sign") for g in vocabulary.descriptions[lemma])
         elif (
             word.isalpha()
             and len(word) <= params.max_fingerspelled_letters
-            and rng.random() < params.fingerspell_share
+            and spell < params.fingerspell_share
         ):
             units.append(GlossUnit(word.upper(), word, "fingerspelling"))
+        else:
+            continue
+        if vocabulary.added and add < params.added_share:
+            units.append(_added_sign(vocabulary, params, rng, context))
     return reorder(units, text.rstrip().endswith("?"), params, rng)
+
+
+def _expression_at(
+    lemmas: list[str], i: int, expressions: Mapping[tuple[str, ...], str]
+) -> tuple[str, ...] | None:
+    """The longest multi-word expression of `expressions` that starts at word `i`."""
+    for length in (3, 2):
+        key = tuple(lemmas[i : i + length])
+        if len(key) == length and key in expressions:
+            return key
+    return None
+
+
+def _added_sign(
+    vocabulary: Vocabulary, params: GrammarParams, rng: np.random.Generator, context: Sequence[str]
+) -> GlossUnit:
+    from_context, pick = rng.random(2)
+    if context and from_context < params.added_context_share:
+        gloss = context[int(pick * len(context))]
+    else:
+        cumulative = np.cumsum(vocabulary.added_weights)
+        gloss = vocabulary.added[int(np.searchsorted(cumulative, pick * cumulative[-1]))]
+    return GlossUnit(gloss, gloss, "sign")
 
 
 def reorder(

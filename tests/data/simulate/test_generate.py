@@ -6,6 +6,8 @@ import pytest
 import yaml
 
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.simulate.generate import _speech_timings
+from slr_lib.data.simulate.grammar import candidate_words
 from slr_lib.data.simulate.params import CorpusParams
 from tests.conftest import ROOT, make
 
@@ -57,11 +59,50 @@ def test_speech_leads_signing_on_average(generated):
 def test_knobs_switch_phenomena_off(tmp_path_factory):
     _, main, _ = make(
         tmp_path_factory, "off", mouthing_consistency=0.0, fingerspell_share=0.0,
-        speech_zero_share=1.0, pretrain_sentences=10,
+        speech_zero_share=1.0, pretrain_sentences=10, **NO_GAP,
     )  # fmt: skip
     assert not main.signs["mouthed"].any()
     assert set(main.signs["kind"]) == {"sign"}
     np.testing.assert_allclose(main.sentences["start_speech"], main.sentences["start_sign"])
+    assert own_word_share(main) == 1.0
+
+
+NO_GAP = dict(
+    unsigned_share=0.0, synonym_share=0.0, description_share=0.0, expression_share=0.0,
+    added_share=0.0,
+)  # fmt: skip
+
+
+def own_word_share(corpus) -> float:
+    """Share of lexical signs whose gloss is a lemma of their sentence's subtitle."""
+    lemmas = {
+        row.sentence_id: {lemma for _, lemma in candidate_words(row.text)}
+        for row in corpus.sentences.itertuples()
+    }
+    lexical = corpus.signs[corpus.signs["kind"] == "sign"]
+    pairs = zip(lexical["gloss"], lexical["sentence_id"], strict=True)
+    return float(np.mean([gloss in lemmas[sentence] for gloss, sentence in pairs]))
+
+
+def test_translation_gap_signs_what_the_subtitle_does_not_say(generated):
+    assert own_word_share(generated[1]) < 0.85
+
+
+def test_lexicon_comes_from_the_training_text_only(generated):
+    main = generated[1]
+    train = main.sentences[main.sentences["split"] == "train"]
+    lemmas = {lemma for text in train["text"] for _, lemma in candidate_words(text)}
+    assert set(main.info["lexicon"]["gloss"]) <= lemmas
+
+
+def test_speech_shifts_go_both_ways():
+    params = CorpusParams(speech_zero_share=0.25, speech_lead_mean_s=0.8, speech_lead_sd_s=0.7)
+    frames = [(2400 + 240 * k, 2400 + 240 * k + 120) for k in range(2000)]
+    timings = _speech_timings(frames, 2400 + 240 * 2001, params, np.random.default_rng(0))
+    shift = np.array([s / params.fps - b for (s, _), (b, _) in zip(frames, timings, strict=True)])
+    assert abs(np.mean(np.abs(shift) < 1e-9) - 0.25) < 0.03
+    assert 0.05 < np.mean(shift < 0) < 0.15
+    assert 0.5 < shift.mean() < 0.7
 
 
 def test_domain_gap_makes_exemplars_slower(tmp_path_factory):

@@ -2,7 +2,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from slr_lib.data.simulate.lexicon import build_lexicon, make_sign, related_lexicon, variant
+from slr_lib.data.simulate.lexicon import (
+    build_lexicon,
+    load_wordnet,
+    make_sign,
+    other_language_lexicon,
+    renderings,
+    variant,
+)
 
 SHAPES = [f"ase/{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 
@@ -31,11 +38,36 @@ def test_variant_of_strength_zero_keeps_the_form():
     assert any(form(c) != form(sign) for c in changed)
 
 
-def test_related_lexicon_inherits_forms():
-    base = build_lexicon(["cup", "tea"], np.random.default_rng(4), SHAPES, 0.4)
-    own = [f"gsg/{c}" for c in "ABC"]
-    inherited = related_lexicon(base, ["cup", "tea"], np.random.default_rng(5), own, 1.0, 0.4)
-    assert all(inherited[g].location == base[g].location or True for g in base)
-    assert {inherited[g].gloss for g in base} == {"cup", "tea"}
-    fresh = related_lexicon(base, ["cup"], np.random.default_rng(5), own, 0.0, 0.4)
-    assert fresh["cup"].handshape.startswith("gsg/")
+def test_other_language_is_drawn_independently_but_for_its_shared_share():
+    main = build_lexicon([f"g{i}" for i in range(300)], np.random.default_rng(4), SHAPES, 0.4)
+    own = [f"gsg/{c}" for c in "ABCDEFGHIKLMNOPQRSTUVWXY"]
+    glosses = [f"g{i}" for i in range(150, 450)]  # half of them also in `main`
+    other = other_language_lexicon(main, glosses, np.random.default_rng(5), own, 0.3, 0.4)
+    assert list(other) == glosses
+    shared = [g for g in glosses if g in main and other[g].handshape.startswith("ase/")]
+    assert 0.2 < len(shared) / 150 < 0.4
+    assert np.mean([other[g].location == main[g].location for g in shared]) > 0.8
+    assert not any(other[g].handshape.startswith("ase/") for g in glosses if g not in main)
+    unrelated = other_language_lexicon(main, glosses, np.random.default_rng(5), own, 0.0, 0.4)
+    assert all(s.handshape.startswith("gsg/") for s in unrelated.values())
+
+
+def test_wordnet_synonyms_descriptions_and_expressions():
+    wordnet = load_wordnet()
+    car = wordnet.synsets("car")[0]
+    assert car.pos == "n" and "automobile" in car.words and "motor vehicle" in car.definition
+    signs = ["large", "meal", "day", "search", "vehicle", "automobile"]
+    found = renderings(wordnet, signs, ["big", "breakfast", "car", "dog"])
+    assert found.synonyms["big"] == ("large",)
+    assert found.descriptions["breakfast"] == ("meal", "day")
+    assert "big" not in found.descriptions and "large" not in found.synonyms
+    assert found.expressions[("look", "for")] == "search"
+    assert "dog" not in found.synonyms
+
+
+def test_sign_frames_set_the_median_length():
+    glosses = [f"g{i}" for i in range(300)]
+    lexicon = build_lexicon(glosses, np.random.default_rng(6), SHAPES, 0.4, sign_frames=12)
+    durations = [s.duration for s in lexicon.values()]
+    assert min(durations) >= 8 and max(durations) <= 16
+    assert abs(np.median(durations) - 12) <= 1
