@@ -174,7 +174,9 @@ def spotting_f1(
        predictions only the last survives;
     2. a ground-truth segment is a true positive when *any* kept prediction of its class has
        IoU >= t (IoU = overlap / (max end - min start), compared exactly);
-    3. fn = #segments - tp and fp = #kept predictions - tp.
+    3. fn = #segments - tp and fp = #predictions - tp, where #predictions counts *all* of the
+       video's predictions, those dropped in step 1 included (as the organisers'
+       `evaluation_utils.py` does).
 
     tp, fp and fn are summed over videos and thresholds into one micro-F1.
 
@@ -185,10 +187,11 @@ def spotting_f1(
 
     Rules for bad input: a ground-truth video without predictions has none (all its segments
     are fn); predictions for videos absent from the ground truth are ignored, as the official
-    script does, and a warning gives their count; a class id outside `classes` (default: the
-    classes present in the ground truth) and any malformed entry (non-integral class,
-    negative, empty or reversed span, not three numbers) raise a ValueError naming the video.
-    A ratio whose denominator is 0 is 0, so empty tables score (0, 0, 0).
+    script does, and a warning gives their count; a predicted class that no ground-truth
+    segment of the video has is an ordinary false positive. A ground-truth class outside
+    `classes` (when given) and any malformed entry (non-integral class, negative, empty or
+    reversed span, not three numbers) raise a ValueError naming the video. A ratio whose
+    denominator is 0 is 0, so empty tables score (0, 0, 0).
     """
     tp, fp, fn = spotting_counts(ground_truth, predictions, classes, thresholds).sum(axis=0)
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -206,9 +209,8 @@ def spotting_counts(
     """(n_thresholds, 3) integer counts tp, fp, fn per IoU threshold (rules of `spotting_f1`)."""
     truth = spotting_arrays(ground_truth, "ground truth")
     preds = spotting_arrays(_predictions_for(truth.keys, predictions), "predictions")
-    known = np.unique(truth.classes) if classes is None else np.unique(list(classes))
-    _check_classes(truth, known, "ground truth")
-    _check_classes(preds, known, "predictions")
+    if classes is not None:
+        _check_classes(truth, np.unique(list(classes)), "ground truth")
     index = {key: i for i, key in enumerate(truth.keys)}
     pred_video = np.array([index[key] for key in preds.keys], dtype=np.int64)[preds.video]
     kept = _kept_predictions(pred_video, preds)
@@ -217,8 +219,8 @@ def spotting_counts(
     )
     limits = np.asarray(thresholds, dtype=np.float64)
     tp = np.count_nonzero(best[None, :] >= limits[:, None], axis=1)
-    _warn_multiple_matches(truth, best >= limits.min(), pred_video[kept])
-    return np.stack([tp, np.count_nonzero(kept) - tp, len(truth.classes) - tp], axis=1)
+    _warn_multiple_matches(truth, best >= limits.min(), pred_video)
+    return np.stack([tp, len(kept) - tp, len(truth.classes) - tp], axis=1)
 
 
 def _predictions_for(keys: Sequence[str], predictions: Mapping[str, Any]) -> dict[str, Any]:
@@ -292,13 +294,13 @@ def _best_iou(
 
 
 def _warn_multiple_matches(
-    truth: SpottingArrays, matched: np.ndarray, kept_video: np.ndarray
+    truth: SpottingArrays, matched: np.ndarray, pred_video: np.ndarray
 ) -> None:
-    """Warn when a video has more true positives than kept predictions (negative fp)."""
+    """Warn when a video has more true positives than predictions (negative fp)."""
     n_videos = len(truth.keys)
     tp = np.bincount(truth.video[matched], minlength=n_videos)
-    n_kept = np.bincount(kept_video, minlength=n_videos)
-    count = int(np.count_nonzero(tp > n_kept))
+    n_predicted = np.bincount(pred_video, minlength=n_videos)
+    count = int(np.count_nonzero(tp > n_predicted))
     if count:
         log.warning(
             "in %d videos one prediction matched several ground-truth segments: counted as the "

@@ -14,6 +14,7 @@ from slr_lib.data.simulate.generate import generate
 from slr_lib.data.simulate.params import CorpusParams
 
 ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"  # real public files (../shared/realdata/README.md)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ import time
 import numpy as np
 import pytest
 
+from slr_lib.data.spotting_pickle import read_spotting_pickle
 from slr_lib.metrics import SPOTTING_IOU_THRESHOLDS, spotting_counts, spotting_f1
+from tests.conftest import REALDATA
 
 N_T = len(SPOTTING_IOU_THRESHOLDS)
 
@@ -38,8 +40,7 @@ def test_no_ground_truth_segments_all_false_positives():
     pred = {"a": [[3, 0, 100], [3, 500, 900]]}
     assert spotting_counts(gt, pred, classes=range(5)).sum(axis=0).tolist() == [0, 2 * N_T, 0]
     assert spotting_f1(gt, pred, classes=range(5)) == (0.0, 0.0, 0.0)
-    with pytest.raises(ValueError, match="'a'.*unknown class id 3"):
-        spotting_f1(gt, pred)  # no classes given: only the ground truth's are known
+    assert spotting_f1(gt, pred) == (0.0, 0.0, 0.0)  # a class nowhere in the truth: fp too
 
 
 def test_perfect_prediction():
@@ -65,7 +66,7 @@ def test_overlapping_same_class_predictions_keep_only_the_later_one():
     # the perfect prediction is lost, the kept one has IoU 1/3
     for pred in ([[0, 0, 1000], [0, 500, 1500]], [[0, 500, 1500], [0, 0, 1000]]):
         counts = spotting_counts(gt, {"a": pred}).sum(axis=0)
-        assert counts.tolist() == [3, N_T - 3, N_T - 3]
+        assert counts.tolist() == [3, 2 * N_T - 3, N_T - 3]  # fp counts the dropped one too
     # touching spans do not overlap; other classes do not drop each other
     assert spotting_counts(gt, {"a": [[0, 0, 1000], [0, 1000, 1500]]}).sum(axis=0)[1] == N_T
     mixed = {"a": [[0, 0, 1000], [1, 500, 1500]]}
@@ -75,13 +76,20 @@ def test_overlapping_same_class_predictions_keep_only_the_later_one():
 def test_a_chain_of_overlaps_keeps_only_its_last_prediction():
     gt = {"a": [[0, 0, 1000]]}
     pred = {"a": [[0, 0, 1000], [0, 900, 2000], [0, 1900, 3000]]}
-    assert spotting_counts(gt, pred).sum(axis=0).tolist() == [0, N_T, N_T]
+    assert spotting_counts(gt, pred).sum(axis=0).tolist() == [0, 3 * N_T, N_T]
 
 
 def test_wrong_class_is_a_false_positive_and_a_miss():
     gt = {"a": [[0, 0, 1000]]}
     counts = spotting_counts(gt, {"a": [[1, 0, 1000]]}, classes=[0, 1]).sum(axis=0)
     assert counts.tolist() == [0, N_T, N_T]
+
+
+def test_a_class_absent_from_the_ground_truth_is_an_ordinary_false_positive():
+    gt = {"a": [[0, 0, 1000]]}
+    pred = {"a": [[0, 0, 1000], [999, 0, 500]]}
+    assert spotting_counts(gt, pred).sum(axis=0).tolist() == [N_T, N_T, 0]
+    assert spotting_counts(gt, pred, classes=[0]).sum(axis=0).tolist() == [N_T, N_T, 0]
 
 
 def test_one_prediction_matching_several_segments(warnings_seen):
@@ -154,7 +162,7 @@ def reference_counts(gt: dict, pred: dict) -> np.ndarray:
                     if pc == c and iou >= t:
                         hits += 1
                         break
-            tp, fp, fn = tp + hits, fp + len(kept) - hits, fn + len(segments) - hits
+            tp, fp, fn = tp + hits, fp + len(ordered) - hits, fn + len(segments) - hits
         out.append([tp, fp, fn])
     return np.array(out)
 
@@ -186,3 +194,23 @@ def test_scores_ten_thousand_videos_quickly():
     start = time.perf_counter()
     spotting_f1(gt, pred, classes=range(3))
     assert time.perf_counter() - start < 2.0
+
+
+MSSL_GT = REALDATA / "spotting" / "MSSL_TRAIN_SET_GT.pkl"
+
+
+@pytest.mark.skipif(not MSSL_GT.is_file(), reason=f"real MSSL ground truth not at {MSSL_GT}")
+def test_real_ground_truth_scores_as_the_organisers_script():
+    """Counts of the organisers' script (summed over the 13 thresholds) on the real MSSL training
+    ground truth, for every segment shifted by +200 ms, one segment of an unknown class per
+    video and a copy of each video's first segment shifted by +100 ms (issue 14)."""
+    gt = read_spotting_pickle(MSSL_GT)
+    pred = {
+        key: [[c, s + 200, e + 200] for c, s, e in segments]
+        + [[999, 0, 500]]
+        + ([[segments[0][0], segments[0][1] + 100, segments[0][2] + 100]] if segments else [])
+        for key, segments in gt.items()
+    }
+    assert spotting_counts(gt, pred).sum(axis=0).tolist() == [8958, 21397, 18485]
+    precision, recall, f1 = spotting_f1(gt, pred)
+    assert (round(precision, 6), round(recall, 6), round(f1, 6)) == (0.295108, 0.326422, 0.309976)

@@ -4,13 +4,12 @@ simulated corpus, and the real PHOENIX-2014T and How2Sign files (DESIGN.md 3.1, 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
 from slr_lib.data import calibration
+from tests.conftest import REALDATA
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 PHOENIX_DIR = REALDATA / "phoenix"
 HOW2SIGN_DIR = REALDATA / "how2sign"
 needs_phoenix = pytest.mark.skipif(

@@ -17,9 +17,8 @@ from slr_lib.data.simulate.lexicon import build_lexicon
 from slr_lib.data.simulate.motion import REST_SHAPE
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.data.simulate.signers import make_signers
-from tests.conftest import ROOT, make
+from tests.conftest import REALDATA, make
 
-REALDATA = ROOT.parent / "shared" / "realdata"
 DOMAIN = d.ExemplarDomain.from_params(CorpusParams())
 CALIBRATED = {  # knob -> decimals it is stated to
     "wlasl_clip_ratio": 2, "msasl_clip_ratio": 2, "wlasl_clip_spread": 2, "msasl_clip_spread": 2,
