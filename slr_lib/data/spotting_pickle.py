@@ -2,9 +2,9 @@
 
 A table maps a video key (str) to a list of entries `[class_id, start_ms, end_ms]`: an integral
 class id and a span in milliseconds from the start of that video, with `0 <= start_ms < end_ms`.
-On disk it is one pickle of that dict. Reading goes through a restricted unpickler that only
-rebuilds plain containers, numbers and NumPy arrays or scalars, so a foreign pickle cannot run
-code; anything else, or a table that breaks the rules above, is a `SpottingFormatError` (a
+On disk it is one pickle of that dict. Reading goes through the restricted unpickler of
+`slr_lib.data.safe_pickle` (plain containers, numbers, NumPy arrays), so a foreign pickle cannot
+run code; anything else, or a table that breaks the rules above, is a `SpottingFormatError` (a
 `ValueError`) naming the file and the offending video.
 """
 
@@ -18,14 +18,9 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from slr_lib.data import safe_pickle
+
 SpottingTable = dict[str, list[list[int | float]]]
-_SAFE_GLOBALS = {
-    ("builtins", "dict"), ("builtins", "list"), ("builtins", "tuple"), ("builtins", "int"),
-    ("builtins", "float"), ("builtins", "str"), ("collections", "OrderedDict"),
-    ("numpy", "dtype"), ("numpy", "ndarray"),
-    ("numpy.core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "scalar"),
-}  # fmt: skip
 
 
 class SpottingFormatError(ValueError):
@@ -102,7 +97,7 @@ def read_spotting_pickle(path: str | Path) -> SpottingTable:
         raise FileNotFoundError(f"no spotting pickle at {path}")
     try:
         with path.open("rb") as handle:
-            table = _SafeUnpickler(handle).load()
+            table = safe_pickle.load(handle)
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as err:
         raise SpottingFormatError(f"{path} is not a readable spotting pickle: {err}") from err
     return normalise(table, str(path))
@@ -116,15 +111,6 @@ def write_spotting_pickle(path: str | Path, table: Mapping[str, Any]) -> Path:
     with path.open("wb") as handle:
         pickle.dump(clean, handle, protocol=4)
     return path
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Rebuilds only the types a spotting table can hold."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _SAFE_GLOBALS:
-            raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
-        return super().find_class(module, name)
 
 
 def _stack(values: list[Any]) -> np.ndarray | None:

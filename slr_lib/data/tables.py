@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from slr_lib.data import safe_pickle
 from slr_lib.data.corpus import CorpusFormatError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -146,14 +147,18 @@ def require_keys(where: str, entry: Any, keys: Iterable[str]) -> None:
 
 
 def load_pickle(path: str | Path) -> Any:
-    """The object in a pickle file, gunzipped first when the file is gzip-compressed."""
+    """The object in a pickle file, gunzipped first when the file is gzip-compressed.
+
+    Read by `slr_lib.data.safe_pickle`: a file naming any type beyond containers, numbers,
+    strings, NumPy arrays and PyTorch tensors is refused, naming the file and the type.
+    """
     path = Path(path)
     with path.open("rb") as raw:
         compressed = raw.read(2) == _GZIP_MAGIC
     opener = gzip.open if compressed else open
     try:
         with opener(path, "rb") as handle:
-            return pickle.load(handle)
+            return safe_pickle.load(handle)
     except ModuleNotFoundError as error:
         raise ModuleNotFoundError(
             f"{path}: unpickling needs the module {error.name!r}, which is not installed",
