@@ -6,8 +6,9 @@ Tables (times in seconds within the source video `VIDEO_NAME`; `SENTENCE_NAME` n
   START_REALIGNED, END_REALIGNED, SENTENCE`, the timings re-aligned to the signing;
 - `how2sign_{split}.csv`: the same with `START, END`, the timings of the speech.
 
-Officially tab-separated (read verbatim, without quoting); comma-separated copies with quoted
-sentences are read too, the delimiter being taken from the header line. The generic table
+Officially tab-separated, with CSV quoting where a sentence contains `"` (the official files
+write `"... an ""i"" ..."`); comma-separated copies are read too, the delimiter being taken from
+the header line. The generic table
 helpers (`read_delimited`, `table_error`, ...) are in `slr_lib.data.tables`, so that every table
 error names its file and 1-based line.
 

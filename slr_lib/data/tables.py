@@ -25,6 +25,7 @@ from slr_lib.data import safe_pickle
 from slr_lib.data.corpus import CorpusFormatError
 
 _GZIP_MAGIC = b"\x1f\x8b"
+QUOTED_DELIMITERS = (",", "\t")  # tables whose fields may be CSV-quoted
 
 # --- delimited text tables -------------------------------------------------------------------
 
@@ -70,7 +71,9 @@ def read_delimited(
 ) -> TextTable:
     """Read a delimited table with a header line; `delimiter=None` sniffs it from `candidates`.
 
-    Comma-separated files may quote fields; other delimiters are read verbatim (no quoting).
+    Comma- and tab-separated files may quote fields, CSV style (How2Sign's official
+    tab-separated tables quote every sentence that contains `"`: `"an ""i"" ..."`); a quote
+    inside an unquoted field is kept as it is. Other delimiters are read verbatim (no quoting).
     Blank lines are skipped; a row with the wrong number of fields is an error.
     """
     path = Path(path)
@@ -82,7 +85,7 @@ def read_delimited(
             if delimiter is None:
                 delimiter = sniff_delimiter(path, header_line, candidates)
             handle.seek(0)
-            quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
+            quoting = csv.QUOTE_MINIMAL if delimiter in QUOTED_DELIMITERS else csv.QUOTE_NONE
             reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
             return _collect_rows(path, reader)
     except UnicodeDecodeError as error:

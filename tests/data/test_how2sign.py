@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import types
@@ -15,6 +16,7 @@ from slr_lib.data.corpus import Corpus, CorpusFormatError
 from slr_lib.data.how2sign import load_how2sign, read_sentence_table
 from slr_lib.data.layout import N_POINTS
 from slr_lib.data.posefile import write_pose_file
+from tests.conftest import REALDATA
 
 ID_HEADER = ["VIDEO_ID", "VIDEO_NAME", "SENTENCE_ID", "SENTENCE_NAME"]
 REALIGNED = ["START_REALIGNED", "END_REALIGNED"]
@@ -105,7 +107,7 @@ def pose_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_tab_table_is_read_verbatim_and_says_its_timing(tables):
+def test_tab_table_keeps_inner_quotes_and_says_its_timing(tables):
     table = read_sentence_table(tables / "how2sign_realigned_train.csv")
     assert table.attrs["timing"] == "sign"
     assert list(table.columns[:7]) == [
@@ -388,3 +390,21 @@ def test_a_clip_without_frames_is_dropped(tables, readers, tmp_path):
     corpus = load_how2sign(tables, pose_dir=folder, splits=("train",), keypoints_per="clip")
     assert corpus.sentences["sentence_id"].tolist() == ["aaa_1-1-rgb_front"]
     assert corpus.info["dropped_outside_video"] == 1 and corpus.info["missing_videos"] == 3
+
+
+REAL_VAL = REALDATA / "how2sign" / "how2sign_realigned_val.csv"
+
+
+@pytest.mark.skipif(not REAL_VAL.is_file(), reason=f"real How2Sign val table not at {REAL_VAL}")
+def test_real_official_table_reads_as_pythons_csv_module():
+    """Every sentence of the real tab-separated val table, quoted ones included (issue 14: 8 of
+    1,741 contain `"` and are CSV-quoted), equals what `csv` reads."""
+    with REAL_VAL.open(newline="", encoding="utf-8") as handle:
+        expected = {
+            r["SENTENCE_NAME"]: r["SENTENCE"] for r in csv.DictReader(handle, delimiter="\t")
+        }
+    table = read_sentence_table(REAL_VAL)
+    assert len(table) == len(expected) == 1741
+    assert dict(zip(table["sentence_name"], table["text"], strict=True)) == expected
+    quoted = [text for text in expected.values() if '"' in text]
+    assert len(quoted) == 8 and any('an "i"' in text for text in quoted)

@@ -29,8 +29,11 @@ def test_delimiter_is_sniffed_and_lines_are_kept(tmp_path):
     assert table.columns == ("a", "b")
     assert table.rows == [(2, ["1", "x, y"]), (4, ["2", "z"])]
     assert table.has("A") and table.index("B") == 1
-    path.write_text('a\tb\n1\t"x"\n')
-    assert tables.read_delimited(path).rows == [(2, ["1", '"x"'])]  # tabs: no quoting
+    path.write_text('a\tb\n1\t"an ""i"" here"\n2\tsaid "hi"\n')
+    rows = tables.read_delimited(path).rows  # tabs: CSV quoting, as How2Sign's official files
+    assert rows == [(2, ["1", 'an "i" here']), (3, ["2", 'said "hi"'])]
+    path.write_text('a|b\n1|"x"\n')
+    assert tables.read_delimited(path, "|").rows == [(2, ["1", '"x"'])]  # others: verbatim
 
 
 @pytest.mark.parametrize(
