@@ -66,6 +66,21 @@ def number(where: str, entry: Mapping[str, Any], key: str, kind: type = float) -
         ) from error
 
 
+def check_span(where: str, start: float, end: float, unit: str, open_end: bool = False) -> None:
+    """Refuse, naming `where`, a negative start or an end not after it (`open_end`: an end of
+    -1 means "to the end of the video", as in WLASL). NaN spans (unknown) pass."""
+    if open_end and end == -1:
+        end = math.inf
+    if start < 0 or end <= start:
+        raise CorpusFormatError(f"{where}: bad span: start {start} {unit}, end {end} {unit}")
+
+
+def check_fps(where: str, fps: float) -> None:
+    """Refuse, naming `where`, a frame rate that is not positive and finite (NaN: unknown)."""
+    if not math.isnan(fps) and not (0 < fps < math.inf):
+        raise CorpusFormatError(f"{where}: fps must be positive, got {fps}")
+
+
 def read_wlasl(path: str | Path) -> pd.DataFrame:
     """One row per WLASL video: `WLASL_COLUMNS`, `dictionary` being 'wlasl'."""
     content = read_json(path)
@@ -79,11 +94,14 @@ def read_wlasl(path: str | Path) -> pd.DataFrame:
         for i, instance in enumerate(entry["instances"], start=1):
             where = f"{path}, gloss entry {g} ({entry['gloss']!r}), instance {i}"
             require_keys(where, instance, WLASL_KEYS)
+            frame_start = number(where, instance, "frame_start", int)
+            frame_end = number(where, instance, "frame_end", int)
+            check_span(where, frame_start, frame_end, "frames", open_end=True)
+            check_fps(where, number(where, instance, "fps"))
             records.append({
                 "gloss": str(entry["gloss"]), "video_id": str(instance["video_id"]),
                 "signer": str(instance["signer_id"]), "split": str(instance["split"]),
-                "frame_start": number(where, instance, "frame_start", int),
-                "frame_end": number(where, instance, "frame_end", int),
+                "frame_start": frame_start, "frame_end": frame_end,
                 "fps": number(where, instance, "fps"), "url": str(instance.get("url", "")),
                 "dictionary": "wlasl",
             })  # fmt: skip
@@ -122,13 +140,18 @@ def _msasl_record(
     if classes is not None and not 0 <= label < len(classes):
         raise CorpusFormatError(f"{where}: label {label} has no class name ({len(classes)} known)")
     fps = number(where, entry, "fps")
+    check_fps(where, fps)
     start, end = number(where, entry, "start", int), number(where, entry, "end", int)
+    check_span(where, start, end, "frames")
+    start_time = _seconds(where, entry, "start_time", start, fps)
+    end_time = _seconds(where, entry, "end_time", end, fps)
+    if not (math.isnan(start_time) or math.isnan(end_time)):
+        check_span(where, start_time, end_time, "s")
     return {
         "gloss": classes[label] if classes is not None else str(entry["clean_text"]),
         "video_id": f"msasl_{split}_{index:05d}", "signer": str(entry["signer_id"]),
         "split": split,
-        "start_time": _seconds(where, entry, "start_time", start, fps),
-        "end_time": _seconds(where, entry, "end_time", end, fps),
+        "start_time": start_time, "end_time": end_time,
         "fps": fps, "start_frame": start, "end_frame": end, "label": label,
         "url": str(entry["url"]), "dictionary": "msasl",
     }  # fmt: skip

@@ -82,6 +82,23 @@ def test_wlasl_malformed_json_names_file_and_line(tmp_path):
             [{"gloss": "cat", "instances": [instance("1", 2, "train", frame_end="end")]}],
             "frame_end is not a valid int",
         ),
+        (
+            [
+                {
+                    "gloss": "cat",
+                    "instances": [instance("1", 2, "train", frame_start=40, frame_end=12)],
+                }
+            ],
+            r"\('cat'\), instance 1: bad span: start 40 frames, end 12 frames",
+        ),
+        (
+            [{"gloss": "cat", "instances": [instance("1", 2, "train", frame_start=-3)]}],
+            "instance 1: bad span: start -3",
+        ),
+        (
+            [{"gloss": "cat", "instances": [instance("1", 2, "train", fps=0)]}],
+            "instance 1: fps must be positive, got 0",
+        ),
     ],
 )
 def test_wlasl_bad_entries_are_located(tmp_path, content, message):
@@ -141,3 +158,19 @@ def test_msasl_bad_input_is_located(tmp_path):
         read_msasl(good, classes=classes)
     with pytest.raises(CorpusFormatError, match="expected a list of class names"):
         read_msasl(good, classes=write(tmp_path / "c.json", {"0": "a"}))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"start": 90, "end": 30}, "bad span: start 90 frames, end 30 frames"),
+        ({"start": -3}, "bad span: start -3 frames"),
+        ({"start_time": 3.0, "end_time": 1.0}, "bad span: start 3.0 s, end 1.0 s"),
+        ({"fps": 0.0}, "fps must be positive, got 0.0"),
+        ({"fps": float("inf")}, "fps must be positive, got inf"),
+    ],
+)
+def test_msasl_bad_spans_and_frame_rates_are_refused(tmp_path, extra, message):
+    path = write(tmp_path / "MSASL_test.json", [clip("a", 0, 1), clip("b", 1, 2, **extra)])
+    with pytest.raises(CorpusFormatError, match=rf"MSASL_test.json, clip 2: {message}"):
+        read_msasl(path)
