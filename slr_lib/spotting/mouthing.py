@@ -32,7 +32,7 @@ map of `slr_lib.text`, linguistic knowledge) and nothing of how any corpus draws
    mouth: the mixture of every viseme class and the background, as keyword spotters in speech
    do; against the background alone, any unusual mouth would match every word), for all of a
    subtitle's words at once (one matrix product per length, numpy).
-5. **Confidence** (`calibrate`). The best (location, length) is kept per word; its confidence is
+5. **Confidence** (`learn_reader`). The best (location, length) is kept per word; its confidence is
    `sigmoid(slope * score + intercept)`, the probability that the location is right, fitted on
    the annotated corpus out of fold (each half of its videos scored by a reader learnt on the
    other half), never on the corpus being annotated. How often a queried word is mouthed at all
@@ -516,12 +516,6 @@ def best_matches(
             if current is None or value > current.score:
                 best[k] = Match(int(start) + length - 1, length, value)
     return best
-
-
-def keyword_template(word: str, reader: LipReader) -> np.ndarray | None:
-    """The word's visemes as the reader sees them (n_visemes, d), None if its phonemes are
-    unknown."""
-    return reader.template(word)
 
 
 # ----------------------------------------------------------------------------- spotting

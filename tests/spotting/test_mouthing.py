@@ -14,7 +14,6 @@ from slr_lib.spotting.mouthing import (
     SPOTTING_COLUMNS,
     calibrate,
     fit_lip_reader,
-    keyword_template,
     learn_reader,
     mouth_shape,
     mouth_track,
@@ -76,11 +75,11 @@ def test_the_reader_is_learnt_from_the_annotated_corpus(reader, corpora):
 
 
 def test_template_of_a_known_word(reader):
-    template = keyword_template("maggie", reader)  # M AE G IY
+    template = reader.template("maggie")  # M AE G IY
     names = ("bilabial", "open", "velar", "close_front")
     expected = reader.means[[reader.classes.index(v) for v in names]]
     np.testing.assert_allclose(template, expected)
-    assert keyword_template("qzxvwq", reader) is None
+    assert reader.template("qzxvwq") is None
     assert reader.stretched("maggie", 8).shape == (8 * reader.dim,)
 
 
