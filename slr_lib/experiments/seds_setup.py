@@ -119,7 +119,7 @@ def train_variants(
 ) -> list[VariantRun]:
     """Train and test each variant in turn, all with the section's sizes and settings.
 
-    The order matters: each model is initialised from the random state the previous run left.
+    Each variant starts from the section's seed, so its numbers do not depend on the order.
     """
     base = model_config(config, setup.splits["train"].rgb_dim)
     train = train_config(config)
@@ -192,6 +192,22 @@ class Scoreboard(Generic[K]):
     def gate(self, verdict: str, keys: Iterable[K]) -> str:
         """`verdict`, or "inconclusive" when one of the runs `keys` has not learned."""
         return gated_verdict(verdict, [self.runs[k] for k in keys], self.n_test)
+
+
+HIDDEN = ("R10", "R50", "MedR", "MeanR")
+"""T2V metrics that still separate models near chance, where R@1 and R@5 cannot."""
+
+
+def near_chance_table(runs: Mapping[str, VariantRun], n_test: int) -> pd.DataFrame:
+    """Test T2V R@10, R@50, MedR and MeanR of each run beside a random ranking's (`chance`)."""
+    ours = pd.DataFrame({name: {m: r.test["t2v"][m] for m in HIDDEN} for name, r in runs.items()})
+    chance = {
+        "R10": 100.0 * min(10, n_test) / n_test,
+        "R50": 100.0 * min(50, n_test) / n_test,
+        "MedR": (n_test + 1) / 2,
+        "MeanR": (n_test + 1) / 2,
+    }
+    return pd.concat([ours.T, pd.DataFrame({"chance": chance}).T])
 
 
 def beside_paper(ours: pd.DataFrame, paper: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import torch
 from slr_lib.contrastive import ALPHA, BETA
 from slr_lib.data_loader.seds import SEDSSplit
 from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, CaptionEncoder, SEDSConfig
+from slr_lib.trainer.crossmodal import seed_everything
 from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, evaluate, train_seds
 from slr_lib.verdicts import gate
 
@@ -99,6 +100,7 @@ def run_variant(
 ) -> VariantRun:
     """Train a variant on `splits["train"]` (epoch kept on "val"), evaluate it on "test"."""
     start = time.perf_counter()
+    seed_everything(train.seed)  # the initial weights depend on the seed alone, not on earlier runs
     model = build_variant(variant, base, text)
     config = replace(train, alpha=variant.alpha, beta=variant.beta)
     result = train_seds(model, splits["train"], config, val=splits["val"], device=device)
