@@ -39,13 +39,22 @@ def render_ledger(chapters: Sequence[ChapterResults], chapter_dir: str = "chapte
         "what can be compared is whether each claim holds.",
         "```",
         "",
+        "A comparison of trained retrieval models is decided by one policy "
+        "(`slr_lib.verdicts.compare_ranks`): at least three training seeds per model; the 95 % "
+        "bootstrap interval of the difference, resampling test queries and seeds, above 0 with "
+        "validation agreeing for *holds*; below an effect size recorded before the run (half the "
+        "paper's relative improvement) for *does not hold*; *inconclusive* otherwise, and for "
+        "any model whose R@10 does not clear chance. The evidence column gives n, the interval "
+        "and the rule; claims without one still rest on a single measurement and the rule their "
+        "chapter states.",
+        "",
         f"**{len(rows)} claims** tested so far" + (f": {summary}." if rows else "."),
         "",
     ]
     if rows:
         lines += [
-            "| Claim | Paper, source | Paper's figure | Ours | Verdict | Chapter |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| Claim | Paper, source | Paper's figure | Ours | Verdict | Evidence | Chapter |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for res, claim in rows:
             cells = [
@@ -54,6 +63,7 @@ def render_ledger(chapters: Sequence[ChapterResults], chapter_dir: str = "chapte
                 claim.paper_value,
                 f"{claim.ours} ({res.profile} profile; {res.data})",
                 _MARK[claim.verdict],
+                claim.evidence or "single measurement; rule in the chapter",
                 f"{{doc}}`{res.title} </{chapter_dir}/{res.chapter}>`",
             ]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
@@ -75,6 +85,7 @@ def claims_frame(claims: Sequence[Claim]) -> pd.DataFrame:
                 "paper": c.paper_value,
                 "ours": c.ours,
                 "verdict": _MARK[c.verdict],
+                "evidence": c.evidence,
             }
             for c in claims
         ]

@@ -10,6 +10,7 @@ Sign spotting is scored by the ECCV 2022 challenge's rule, quirks included (`spo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,28 @@ def v2t_ranks(
     ranks = np.full(n_videos, np.inf)
     np.minimum.at(ranks, caption_video, caption_ranks)
     return ranks
+
+
+@dataclass(frozen=True)
+class RankRuns:
+    """0-based T2V ranks of one model: one row per training seed, one column per query.
+
+    `val` holds the validation ranks of the same runs (None where no validation split exists).
+    """
+
+    test: np.ndarray
+    n_videos: int
+    val: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("test", "val"):
+            ranks = getattr(self, name)
+            if ranks is not None and (np.ndim(ranks) != 2 or np.size(ranks) == 0):
+                raise ValueError(f"{name} ranks must be a non-empty (seeds, queries) array")
+
+    @property
+    def seeds(self) -> int:
+        return int(np.shape(self.test)[0])
 
 
 def rank_metrics(ranks: np.ndarray) -> dict[str, float]:

@@ -25,6 +25,7 @@ class Claim:
     ours: str
     verdict: str
     note: str = ""
+    evidence: str = ""  # n, the interval and the rule behind the verdict (`slr_lib.verdicts`)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:

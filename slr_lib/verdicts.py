@@ -3,29 +3,248 @@
 Every chapter states a paper's claim as "A beats B" (higher is better) and calls one of these
 rules. Verdicts are `holds`, `does not hold`, `inconclusive` (and `partly`, for claims with
 several parts, decided by the chapter from its parts' verdicts).
+
+Retrieval models are compared by `compare_ranks`, the rule for trained models: the per-query
+ranks of at least `MIN_SEEDS` training seeds, a 95 % bootstrap interval of the difference
+(resampling test queries and each model's seeds), validation agreeing with test, an effect size
+recorded with the claim before the run, and a gate on chance. The older rules below it serve
+the chapters that have not moved to ranks yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
+
+from slr_lib.metrics import RankRuns
+
+MIN_SEEDS = 3
+"""Training seeds a trained model needs before a comparison can hold or fail."""
+CONFIDENCE = 0.95
+"""Coverage of every interval a verdict reads."""
+BOOTSTRAP_SAMPLES = 2000
+"""Resamples per bootstrap interval."""
+BOOTSTRAP_SEED = 0
+"""The resampling generator's seed: the same ranks always give the same interval."""
 
 
-def compare_means(summary: pd.DataFrame, better: str, worse: str, column: str) -> str:
-    """Verdict on "`better` beats `worse` on `column`" over seeded runs (a `mean_std` summary).
+def recall(ranks: np.ndarray, k: int) -> float:
+    """R@k in percent of a (seeds, queries) rank array, over seeds and queries (R@1 counts ranks
+    of exactly 0, as `slr_lib.metrics` does)."""
+    ranks = np.asarray(ranks)
+    return 100.0 * float(np.mean(ranks == 0 if k == 1 else ranks < k))
 
-    "holds" when the difference of means exceeds the larger of the two standard deviations,
-    "does not hold" when it is that far the other way, "inconclusive" otherwise.
+
+def geometric_mean(ranks: np.ndarray) -> float:
+    """The CM model-selection metric: the geometric mean of R@1, R@5 and R@10 (percent)."""
+    return float(np.cbrt(recall(ranks, 1) * recall(ranks, 5) * recall(ranks, 10)))
+
+
+def r10(ranks: np.ndarray) -> float:
+    """R@10 in percent."""
+    return recall(ranks, 10)
+
+
+GEOMETRIC_MEAN_NAME = "geometric mean of R@1, R@5, R@10"
+
+METRICS: dict[str, Callable[[np.ndarray], float]] = {
+    GEOMETRIC_MEAN_NAME: geometric_mean,
+    "R@10": r10,
+}
+"""The metrics a rank comparison may read, by the name the claims print."""
+
+
+def chance_r10(n_videos: int) -> float:
+    """T2V R@10 (percent) of a random ranking of `n_videos` videos."""
+    return 100.0 * min(10, n_videos) / n_videos
+
+
+def _resample(ranks: np.ndarray, rng: np.random.Generator, queries: np.ndarray) -> np.ndarray:
+    """`ranks` (seeds, queries) at `queries`, its seeds drawn with replacement."""
+    return ranks[rng.integers(0, ranks.shape[0], ranks.shape[0])][:, queries]
+
+
+def _interval(draws: np.ndarray) -> tuple[float, float]:
+    """The central `CONFIDENCE` percentile interval of bootstrap draws."""
+    tail = 100.0 * (1.0 - CONFIDENCE) / 2.0
+    low, high = np.percentile(draws, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_difference(
+    better: np.ndarray, worse: np.ndarray, metric: Callable[[np.ndarray], float] = geometric_mean
+) -> tuple[float, float, float]:
+    """`metric(better) - metric(worse)` and its percentile interval at `CONFIDENCE`.
+
+    Each resample draws the test queries with replacement (the same queries for both models,
+    which answer the same queries) and, independently, each model's seeds with replacement.
     """
-    diff = summary.loc[better, f"{column}_mean"] - summary.loc[worse, f"{column}_mean"]
-    noise = max(summary.loc[better, f"{column}_std"], summary.loc[worse, f"{column}_std"])
-    if diff > noise:
-        return "holds"
-    if diff < -noise:
-        return "does not hold"
-    return "inconclusive"
+    better, worse = np.asarray(better, dtype=float), np.asarray(worse, dtype=float)
+    if better.shape[1] != worse.shape[1]:
+        raise ValueError(
+            f"the models were tested on different query sets ({better.shape[1]} and "
+            f"{worse.shape[1]} queries)"
+        )
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n_queries = better.shape[1]
+    draws = np.empty(BOOTSTRAP_SAMPLES)
+    for b in range(BOOTSTRAP_SAMPLES):
+        queries = rng.integers(0, n_queries, n_queries)
+        draws[b] = metric(_resample(better, rng, queries)) - metric(_resample(worse, rng, queries))
+    return metric(better) - metric(worse), *_interval(draws)
+
+
+def above_chance(runs: RankRuns) -> bool:
+    """Whether the lower end of the model's test R@10 interval is above chance R@10."""
+    ranks = np.asarray(runs.test, dtype=float)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n_queries = ranks.shape[1]
+    draws = np.array(
+        [
+            r10(_resample(ranks, rng, rng.integers(0, n_queries, n_queries)))
+            for _ in range(BOOTSTRAP_SAMPLES)
+        ]
+    )
+    return _interval(draws)[0] > chance_r10(runs.n_videos)
+
+
+EFFECT_SHARE = 0.5
+"""The share of the paper's relative improvement that a claim counts as its effect."""
+
+
+def effect_from_paper(
+    paper_better: float, paper_worse: float, worse: RankRuns, metric: str = GEOMETRIC_MEAN_NAME
+) -> float:
+    """The effect size a rank comparison records before it runs: `EFFECT_SHARE` of the paper's
+    relative improvement, applied to our worse model's `metric` (0 when the paper shows none)."""
+    if paper_worse <= 0:
+        return 0.0
+    gain = max(paper_better - paper_worse, 0.0) / paper_worse
+    return EFFECT_SHARE * gain * METRICS[metric](np.asarray(worse.test))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a rank comparison found and the verdict the policy gives it."""
+
+    metric: str
+    difference: float
+    low: float
+    high: float
+    effect: float  # the smallest difference the claim counts as the paper's effect
+    seeds: tuple[int, int]  # training seeds of the better and the worse model
+    queries: int
+    validation: float | None  # the difference on validation (None: no validation split)
+    verdict: str
+    reason: str
+    unit: str = "test queries"  # what the bootstrap resamples
+    digits: int = 2  # decimals of the printed differences
+    check: str = "validation"  # the split whose difference must agree in sign
+
+    def describe(self) -> str:
+        """n, the interval and the rule, in one line for the claim."""
+        d = self.digits
+        val = (
+            "" if self.validation is None else f"; {self.check} difference {self.validation:+.{d}f}"
+        )
+        return (
+            f"{self.metric}: difference {self.difference:+.{d}f}, 95 % interval "
+            f"[{self.low:+.{d}f}, {self.high:+.{d}f}] (bootstrap over {self.queries} {self.unit} "
+            f"and {self.seeds[0]} + {self.seeds[1]} seeds){val}; effect size set beforehand "
+            f"{self.effect:.{d}f}. {self.reason}"
+        )
+
+
+def compare_ranks(
+    better: RankRuns,
+    worse: RankRuns,
+    effect: float,
+    metric: str = GEOMETRIC_MEAN_NAME,
+    names: tuple[str, str] = ("the first model", "the second model"),
+) -> Evidence:
+    """Verdict on "`better` beats `worse`" by the policy for trained retrieval models.
+
+    In order: a model at chance on test (R@10 interval not above chance) -> inconclusive; a
+    trained model with fewer than `MIN_SEEDS` seeds -> inconclusive; the interval of the
+    difference above 0 -> holds, unless validation shows the other sign (inconclusive); the
+    interval below `effect` (the effect size recorded beforehand) -> does not hold; otherwise
+    inconclusive.
+    """
+    score = METRICS[metric]
+    diff, low, high = bootstrap_difference(better.test, worse.test, score)
+    validation = None
+    if better.val is not None and worse.val is not None:
+        validation = score(better.val) - score(worse.val)
+    found = dict(
+        metric=metric, difference=diff, low=low, high=high, effect=effect,
+        seeds=(better.seeds, worse.seeds), queries=int(np.shape(better.test)[1]),
+        validation=validation,
+    )  # fmt: skip
+    verdict, reason = _rank_rule(better, worse, low, high, effect, validation, names)
+    return Evidence(**found, verdict=verdict, reason=reason)
+
+
+def best_option(options: Mapping[str, RankRuns], candidate: str, metric: str = "R@10") -> Evidence:
+    """Verdict on "`candidate` is the best of `options`" by the rank policy.
+
+    When the candidate scores best, the claim is "it beats the runner-up" (holds when that
+    interval is above 0). Otherwise it is turned round: the claim does not hold when the best
+    option beats the candidate by the rule, and is inconclusive when it does not.
+    """
+    score = METRICS[metric]
+    ranked = sorted(options, key=lambda name: score(options[name].test), reverse=True)
+    if ranked[0] == candidate:
+        return compare_ranks(
+            options[candidate], options[ranked[1]], 0.0, metric, (candidate, ranked[1])
+        )
+    best = ranked[0]
+    found = compare_ranks(options[best], options[candidate], 0.0, metric, (best, candidate))
+    verdict = "does not hold" if found.verdict == "holds" else "inconclusive"
+    reason = f"{best} scores best, not {candidate}. {found.reason}"
+    return replace(found, verdict=verdict, reason=reason)
+
+
+def _rank_rule(
+    better: RankRuns,
+    worse: RankRuns,
+    low: float,
+    high: float,
+    effect: float,
+    validation: float | None,
+    names: tuple[str, str],
+) -> tuple[str, str]:
+    at_chance = [n for n, r in zip(names, (better, worse), strict=True) if not above_chance(r)]
+    if at_chance:
+        return "inconclusive", f"At chance on test R@10: {' and '.join(at_chance)}; not compared."
+    seeds = dict(zip(names, (better.seeds, worse.seeds), strict=True))
+    return interval_verdict(low, high, effect, validation, seeds)
+
+
+def interval_verdict(
+    low: float,
+    high: float,
+    effect: float,
+    validation: float | None,
+    seeds: Mapping[str, int],
+) -> tuple[str, str]:
+    """The policy's verdict, with its reason, on an interval (`low`, `high`) of a difference
+    (better - worse): a compared model with fewer than `MIN_SEEDS` training `seeds` ->
+    inconclusive; above 0 -> holds, unless the difference on the other split (`validation`) has
+    the other sign; below the `effect` size recorded beforehand -> does not hold; otherwise
+    inconclusive."""
+    few = [name for name, n in seeds.items() if n < MIN_SEEDS]
+    if few:
+        return "inconclusive", f"Fewer than {MIN_SEEDS} training seeds: {' and '.join(few)}."
+    if low > 0:
+        if validation is not None and validation <= 0:
+            return "inconclusive", "The interval is above 0, but the other split disagrees."
+        agrees = "" if validation is None else " and the other split agrees"
+        return "holds", f"Rule: interval above 0{agrees}."
+    if high < effect:
+        return "does not hold", "Rule: the interval excludes the effect size."
+    return "inconclusive", "Rule: the interval neither excludes 0 nor the effect size."
 
 
 def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
@@ -42,13 +261,6 @@ def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
     return "inconclusive"
 
 
-def interval_verdict(low: float, high: float) -> str:
-    """Verdict from the interval of a difference (better - worse): above 0 holds, below fails."""
-    if low > 0:
-        return "holds"
-    return "does not hold" if high < 0 else "inconclusive"
-
-
 def gate(verdict: str, learned: bool) -> str:
     """`verdict`, or "inconclusive" when a compared model has not learned above chance."""
     return verdict if learned else "inconclusive"
@@ -57,16 +269,6 @@ def gate(verdict: str, learned: bool) -> str:
 def matches(ours: Mapping[str, float], paper: Mapping[str, float]) -> str:
     """Verdict on "we get the paper's numbers" for a deterministic quantity (no noise)."""
     return "holds" if all(np.isclose(ours[k], v) for k, v in paper.items()) else "does not hold"
-
-
-def best_of(scores: Mapping[object, float], candidate: object, tolerance: float) -> str:
-    """Verdict on "`candidate` scores best": holds when it is the best (the first among ties),
-    partly when it is within `tolerance` of the best, does not hold otherwise."""
-    best = max(scores, key=lambda key: scores[key])
-    if best == candidate:
-        return "holds"
-    near = candidate in scores and scores[best] - scores[candidate] <= tolerance
-    return "partly" if near else "does not hold"
 
 
 def similar(a: float, b: float, tolerance: float = 0.1) -> str:
@@ -82,11 +284,6 @@ def interior(values: Sequence[float], best: float) -> str:
     if len(values) < 3:
         return "inconclusive"
     return "holds" if min(values) < best < max(values) else "does not hold"
-
-
-def close_to_best(value: float, best: float, share: float) -> str:
-    """Verdict on "`value` is as good as the best": holds when it reaches `share` of `best`."""
-    return "holds" if value >= share * best else "does not hold"
 
 
 def rises_at_every_step(values: Sequence[float], tolerance: float = 0.0) -> str:

@@ -1,3 +1,5 @@
+import dataclasses
+
 from slr_lib.claims import claims_frame, render_ledger
 from slr_lib.results import ChapterResults, Claim
 
@@ -43,3 +45,12 @@ def test_claims_frame_for_notebooks():
     frame = claims_frame(chapter("a", "holds", "inconclusive").claims)
     assert list(frame.index) == ["a-0", "a-1"]
     assert frame.loc["a-1", "verdict"] == "? inconclusive"
+
+
+def test_ledger_shows_each_claims_evidence():
+    base = chapter("a", "holds", "inconclusive")
+    with_evidence = dataclasses.replace(base.claims[0], evidence="interval [+1.00, +2.00]")
+    page = render_ledger([dataclasses.replace(base, claims=(with_evidence, base.claims[1]))])
+    rows = [line for line in page.splitlines() if line.startswith("| **")]
+    assert "| interval [+1.00, +2.00] |" in rows[0]
+    assert "single measurement; rule in the chapter" in rows[1]

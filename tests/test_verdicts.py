@@ -1,31 +1,74 @@
-import pandas as pd
+import pytest
 
-from slr_lib.reporting import mean_std
 from slr_lib.verdicts import (
-    best_of,
-    close_to_best,
-    compare_means,
+    above_chance,
+    best_option,
+    bootstrap_difference,
+    compare_ranks,
     compare_values,
+    effect_from_paper,
     gate,
+    geometric_mean,
     interior,
     interval_verdict,
     matches,
     similar,
 )
+from tests.ranks import rank_runs as model
 
 
-def runs() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"arm": ["a", "a", "a", "b", "b", "b"], "R1": [10.0, 12.0, 14.0, 5.0, 6.0, 7.0]}
-    )
+def test_bootstrap_interval_covers_the_difference_and_excludes_zero_for_a_large_gap():
+    diff, low, high = bootstrap_difference(model(0.5).test, model(0.1, seed=1).test)
+    assert low < diff < high
+    assert low > 0
 
 
-def test_compare_means_uses_the_spread():
-    summary = mean_std(runs(), "arm", ["R1"])
-    assert compare_means(summary, "a", "b", "R1") == "holds"  # 6 points apart, std at most 2
-    assert compare_means(summary, "b", "a", "R1") == "does not hold"
-    close = mean_std(runs().assign(R1=[10.0, 12.0, 14.0, 11.0, 12.0, 13.0]), "arm", ["R1"])
-    assert compare_means(close, "a", "b", "R1") == "inconclusive"
+def test_bootstrap_refuses_different_query_sets():
+    with pytest.raises(ValueError, match="different query sets"):
+        bootstrap_difference(model(0.5).test, model(0.5, queries=10).test)
+
+
+def test_chance_gate():
+    assert above_chance(model(0.3))
+    assert not above_chance(model(0.0))
+
+
+def test_compare_ranks_holds_when_the_interval_is_above_zero_and_validation_agrees():
+    found = compare_ranks(model(0.5), model(0.2, seed=1), effect=1.0)
+    assert found.verdict == "holds"
+    assert "300 test queries" in found.describe() and "3 + 3 seeds" in found.describe()
+
+
+def test_compare_ranks_inconclusive_when_validation_disagrees():
+    better = model(0.5, val_hit_rate=0.1)
+    found = compare_ranks(better, model(0.2, seed=1), effect=1.0)
+    assert found.verdict == "inconclusive"
+    assert "the other split disagrees" in found.reason
+
+
+def test_compare_ranks_does_not_hold_when_the_interval_excludes_the_effect():
+    found = compare_ranks(model(0.3), model(0.3, seed=1), effect=10.0)
+    assert found.verdict == "does not hold"
+
+
+def test_compare_ranks_needs_seeds_and_models_above_chance():
+    assert "Fewer than" in compare_ranks(model(0.5, seeds=1), model(0.1), 1.0).reason
+    at_chance = compare_ranks(model(0.5), model(0.0), 1.0)
+    assert at_chance.verdict == "inconclusive" and "At chance" in at_chance.reason
+
+
+def test_effect_from_paper_is_half_the_relative_gain_on_our_worse_model():
+    worse = model(0.2)
+    ours = geometric_mean(worse.test)
+    assert effect_from_paper(30.0, 20.0, worse) == pytest.approx(0.5 * 0.5 * ours)
+    assert effect_from_paper(10.0, 20.0, worse) == 0.0
+
+
+def test_best_option_turns_the_claim_round_when_another_option_wins():
+    options = {"a": model(0.5), "b": model(0.2, seed=1), "c": model(0.1, seed=2)}
+    assert best_option(options, "a").verdict == "holds"
+    lost = best_option(options, "b")
+    assert lost.verdict == "does not hold" and "a scores best" in lost.reason
 
 
 def test_compare_values_uses_a_relative_margin():
@@ -36,21 +79,18 @@ def test_compare_values_uses_a_relative_margin():
 
 
 def test_interval_verdict():
-    assert interval_verdict(0.01, 0.2) == "holds"
-    assert interval_verdict(-0.2, -0.01) == "does not hold"
-    assert interval_verdict(-0.1, 0.1) == "inconclusive"
+    seeds = {"a": 3, "b": 3}
+    assert interval_verdict(0.01, 0.2, 0.05, None, seeds)[0] == "holds"
+    assert interval_verdict(0.01, 0.2, 0.05, -0.1, seeds)[0] == "inconclusive"
+    assert interval_verdict(-0.2, 0.04, 0.05, None, seeds)[0] == "does not hold"
+    assert interval_verdict(-0.1, 0.1, 0.05, None, seeds)[0] == "inconclusive"
+    verdict, reason = interval_verdict(0.01, 0.2, 0.05, None, {"a": 1, "b": 3})
+    assert verdict == "inconclusive" and reason == "Fewer than 3 training seeds: a."
 
 
 def test_gate_keeps_a_verdict_only_when_learned():
     assert gate("holds", True) == "holds"
     assert gate("holds", False) == "inconclusive"
-
-
-def test_best_of_holds_partly_or_not():
-    assert best_of({8: 0.5, 16: 0.6}, 16, 0.02) == "holds"
-    assert best_of({8: 0.61, 16: 0.6}, 16, 0.02) == "partly"
-    assert best_of({8: 0.7, 16: 0.6}, 16, 0.02) == "does not hold"
-    assert best_of({8: 0.7}, 16, 0.02) == "does not hold"
 
 
 def test_matches_is_for_exact_quantities():
@@ -64,11 +104,6 @@ def test_similar_and_interior():
     assert interior([0.0, 0.8], 0.8) == "inconclusive"
     assert similar(100.0, 110.0) == "holds"
     assert similar(100.0, 112.0) == "does not hold"
-
-
-def test_close_to_best():
-    assert close_to_best(95.0, 100.0, 0.95) == "holds"
-    assert close_to_best(94.9, 100.0, 0.95) == "does not hold"
 
 
 def test_rises_at_every_step():

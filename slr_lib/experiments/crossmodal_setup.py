@@ -4,7 +4,7 @@ A CM chapter loads a corpus and its clip features (`load_clips`, or `section_cli
 section), embeds the sentences with one text embedder (`embed_pairs`; both steps at once:
 `load_pairs`), builds the trainer's `TrainConfig` from its section (`train_config`) and trains
 each variant it compares over the seeds (`train_over_seeds`), which gives one row per variant
-and seed and their mean ± std.
+and seed, their mean ± std, and each variant's per-query ranks for the verdict policy.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from slr_lib.data.clip_features import read_meta
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
 from slr_lib.data_loader.retrieval import RetrievalSplit, load_splits
+from slr_lib.experiments import spotalign_setup
 from slr_lib.logging_setup import get_logger
+from slr_lib.losses import NORMALISATIONS
+from slr_lib.metrics import RankRuns
 from slr_lib.paths import project_path
 from slr_lib.reporting import mean_std
 from slr_lib.text_embeddings import TokenEmbedder, make_sized_embedder
@@ -40,6 +43,7 @@ class CrossModalKnobs(SectionConfig):
     clusters: int = knob(ge=1)
     out_dim: int = knob(ge=1)
     margin: float = knob(ge=0)
+    loss_normalisation: str = knob(choices=NORMALISATIONS)
     lr: float = knob(gt=0)
     weight_decay: float = knob(ge=0)
     batch_size: int = knob(ge=2)
@@ -50,17 +54,22 @@ class CrossModalKnobs(SectionConfig):
 
 @dataclass(frozen=True)
 class CrossModalTraining(CrossModalKnobs):
-    """CM training on a folder of clip features: the `crossmodal_training` block."""
+    """CM training on the final SPOT-ALIGN sign-video embedding: the `crossmodal_training` block.
+
+    `spotalign_dir` is the `spot_align` stage's folder; its final model (the paper's M+D3, the
+    embedding of its Tables 2 and 3) gives the clip features.
+    """
 
     SECTION = "crossmodal_training"
 
-    features_dir: str = knob()
+    spotalign_dir: str = knob()
 
 
 EMBEDDING_NAMES = tuple(e for e in EMBEDDERS if e != "file")
 
-SHOWN = ["R1", "R5", "R10", "MedR"]
-"""The T2V metrics the CM tables print (the papers' R@1, R@5, R@10, MedR)."""
+SHOWN = ["R1", "R5", "R10", "MedR", "R50", "MeanR"]
+"""The T2V metrics the CM tables print: the papers' R@1, R@5, R@10, MedR, then R@50 and MeanR,
+which still separate models that the first four leave near chance."""
 GEOMETRIC_MEAN = "geometric_mean_R1_R5_R10"
 """The model-selection metric, also what the CM claims compare."""
 SUMMARISED = [*SHOWN, GEOMETRIC_MEAN]
@@ -73,6 +82,7 @@ class TrainingKnobs(Protocol):
     clusters: int
     out_dim: int
     margin: float
+    loss_normalisation: str
     lr: float
     weight_decay: float
     batch_size: int
@@ -141,9 +151,15 @@ def with_embedder(
     return CrossModalData(clips, embedder, splits)
 
 
+def final_embedding_dir(spotalign_dir: str | Path) -> Path:
+    """The clip-feature folder of the `spot_align` stage's final model (M+Dn, expanded)."""
+    summary = spotalign_setup.read_summary(spotalign_dir)
+    return project_path(spotalign_dir) / "features" / spotalign_setup.final_model(summary)
+
+
 def section_clips(config: CrossModalTraining) -> ClipCorpus:
-    """The section's corpus and clip features; logs the device, epochs and clips."""
-    clips = load_clips(config.corpus_dir, config.features_dir)
+    """The section's corpus and final SPOT-ALIGN clip features; logs device, epochs and clips."""
+    clips = load_clips(config.corpus_dir, final_embedding_dir(config.spotalign_dir))
     log_setup(config, clips.meta)
     return clips
 
@@ -172,6 +188,7 @@ def train_config(config: TrainingKnobs, pooling: str = "avg") -> TrainConfig:
         clusters=config.clusters,
         out_dim=config.out_dim,
         margin=config.margin,
+        loss_normalisation=config.loss_normalisation,
         lr=config.lr,
         weight_decay=config.weight_decay,
         batch_size=config.batch_size,
@@ -191,10 +208,12 @@ class Variant:
 
 @dataclass(frozen=True)
 class SeedRuns:
-    """Test T2V metrics of each variant: one row per variant and seed, and mean ± std."""
+    """Test T2V metrics of each variant: one row per variant and seed, mean ± std, and the
+    per-query test and validation ranks of each variant's seeds."""
 
     runs: pd.DataFrame
     summary: pd.DataFrame  # index: variant names; COLUMN_mean, COLUMN_std for SUMMARISED
+    ranks: Mapping[str, RankRuns]
 
     def metrics(self) -> dict[str, dict[str, float]]:
         """The summary as plain numbers, one mapping per variant (for the results file)."""
@@ -210,12 +229,13 @@ def train_over_seeds(
 
     `variants` may be a generator: each variant's pairs are built just before it trains.
     """
-    runs = []
+    runs, ranks = [], {}
     for variant in variants:
         splits = variant.data.splits
         per_seed = run_seeds(
             splits["train"], splits["val"], splits["test"], variant.train, seeds, device
         )
-        runs.append(per_seed.assign(**{by: variant.name}, **variant.extra))
+        runs.append(per_seed.rows.assign(**{by: variant.name}, **variant.extra))
+        ranks[variant.name] = per_seed.ranks
     frame = pd.concat(runs, ignore_index=True)
-    return SeedRuns(frame, mean_std(frame, by, SUMMARISED))
+    return SeedRuns(frame, mean_std(frame, by, SUMMARISED), ranks)

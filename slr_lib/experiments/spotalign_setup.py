@@ -5,7 +5,7 @@ models' accuracies), one sign model per step (`models/NAME.pt`) and its recognis
 main videos (`recognition/NAME.npz`). A chapter reads the summary (`read_summary`), names the
 final embedding (`final_model`), loads a model's recogniser (`load_recogniser`) and scores SR
 retrieval with it (`sr_scores` for a split's similarities and word sets, `sr_metrics` for test
-T2V metrics).
+T2V metrics, `sr_ranks` for the per-query ranks the verdict policy reads).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from slr_lib.data.corpus import Corpus
 from slr_lib.data_loader.recognition import load_recognition, sr_similarity_matrix
-from slr_lib.metrics import t2v_metrics
+from slr_lib.metrics import RankRuns, t2v_metrics, t2v_ranks
 from slr_lib.model.checkpoints import load_sign_model
 from slr_lib.paths import project_path
 
@@ -70,3 +70,15 @@ def sr_metrics(
 ) -> dict[str, float]:
     """T2V metrics of SR retrieval on the test subtitles."""
     return t2v_metrics(sr_scores(corpus, "test", recogniser, threshold, timing)[0])
+
+
+def sr_ranks(
+    corpus: Corpus, recogniser: Recogniser, threshold: float, timing: str = "sign"
+) -> RankRuns:
+    """Per-query T2V ranks of SR retrieval on test and validation: one row, as the stage trains
+    one recogniser per model (one seed)."""
+    test, val = (
+        t2v_ranks(sr_scores(corpus, split, recogniser, threshold, timing)[0])
+        for split in ("test", "val")
+    )
+    return RankRuns(test[None], len(test), val=val[None])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 STATUSES = ("regenerated", "partly", "not yet")
@@ -78,6 +79,12 @@ class PaperTable:
         if match is None:
             raise ValueError(f"{self.label}, {row!r} / {column!r}: no number in {text!r}")
         return float(match.group().replace(",", ""))
+
+    def geometric_mean(self, row: str, prefix: str = "") -> float:
+        """The geometric mean of a row's R@1, R@5 and R@10 (columns `PREFIXR@k`), the metric
+        our CM claims compare."""
+        recalls = [self.value(row, f"{prefix}R@{k}") for k in (1, 5, 10)]
+        return float(np.cbrt(np.prod(recalls)))
 
 
 def rows_from_text(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

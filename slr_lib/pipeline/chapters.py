@@ -90,14 +90,14 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "crossmodal_pooling",
         "slr_lib.experiments.crossmodal_pooling:Config",
-        reads=(POSE_FIXED, SIM),
+        reads=(SIM, SPOTALIGN),
         plots=("crossmodal_pooling_runs.csv",),
         title="Cross-modal retrieval",
     ),
     Stage(
         "crossmodal_text",
         "slr_lib.experiments.crossmodal_text:Config",
-        reads=(POSE_FIXED, SIM),
+        reads=(SIM, SPOTALIGN),
         plots=("crossmodal_text_runs.csv",),
         title="Cross-modal retrieval",
     ),

@@ -2,13 +2,14 @@
 a random-window baseline, and a paired bootstrap of F1 differences.
 
 The bootstrap resamples query videos with replacement (paired: the same videos for both
-methods) and recomputes the challenge's micro-F1 from per-video counts, which is exact because
-the challenge sums tp, fp and fn over videos and thresholds.
+methods) and each method's training seeds, and recomputes the challenge's micro-F1 from
+per-video counts, which is exact because the challenge sums tp, fp and fn over videos and
+thresholds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,19 +65,33 @@ def counts_f1(counts: np.ndarray) -> np.ndarray:
 
 def bootstrap_f1_difference(
     truth: SpottingTable,
-    better: SpottingTable,
-    worse: SpottingTable,
+    better: Sequence[SpottingTable],
+    worse: Sequence[SpottingTable],
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> tuple[float, float, float]:
-    """F1(better) - F1(worse) and its 95 % paired-bootstrap interval (low, high) over videos."""
+    """F1(better) - F1(worse), each pooled over its training seeds' prediction tables, and the
+    95 % bootstrap interval (low, high): each resample draws the query videos (the same for both)
+    and each side's seeds with replacement."""
     if not truth:
         raise ValueError("no ground-truth videos to resample")
-    a, b = video_counts(truth, better), video_counts(truth, worse)
-    index = np.random.default_rng(seed).integers(0, len(a), (n_resamples, len(a)))
-    differences = counts_f1(a[index].sum(axis=1)) - counts_f1(b[index].sum(axis=1))
+    if not better or not worse:
+        raise ValueError("each side needs the prediction table of at least one training seed")
+    a = np.stack([video_counts(truth, table) for table in better])  # (seeds, videos, 3)
+    b = np.stack([video_counts(truth, table) for table in worse])
+    rng = np.random.default_rng(seed)
+    n_videos = a.shape[1]
+    differences = np.empty(n_resamples)
+    for r in range(n_resamples):
+        videos = rng.integers(0, n_videos, n_videos)
+        seeds_a = rng.integers(0, len(a), len(a))
+        seeds_b = rng.integers(0, len(b), len(b))
+        differences[r] = counts_f1(a[seeds_a][:, videos].sum(axis=(0, 1))) - counts_f1(
+            b[seeds_b][:, videos].sum(axis=(0, 1))
+        )
     low, high = np.percentile(differences, [2.5, 97.5])
-    return float(counts_f1(a.sum(axis=0)) - counts_f1(b.sum(axis=0))), float(low), float(high)
+    pooled = counts_f1(a.sum(axis=(0, 1))) - counts_f1(b.sum(axis=(0, 1)))
+    return float(pooled), float(low), float(high)
 
 
 @dataclass(frozen=True)

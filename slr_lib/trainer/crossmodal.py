@@ -1,8 +1,9 @@
 """Training and evaluating the cross-modal (CM) embedding (SPOT-ALIGN supplement, Sec. B.4).
 
 RAdam, learning rate 1e-3, weight decay 1e-5, batch 128, up to 40 epochs, max-margin ranking
-loss with margin 0.2; the epoch with the best validation geometric mean of T2V R@1, R@5 and R@10
-is kept. Every knob is a `TrainConfig` field, so a chapter can shorten training on a CPU and say so.
+loss with margin 0.2 summed over the batch and divided by B (Eq. 1); the epoch with the best
+validation geometric mean of T2V R@1, R@5 and R@10 is kept. Every knob is a `TrainConfig` field,
+so a chapter can shorten training on a CPU and say so.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class TrainConfig:
     clusters: int = 20
     out_dim: int = 512
     margin: float = 0.2
+    loss_normalisation: str = "batch"  # Eq. 1's 1/B; "pairs": the Collaborative Experts code's
     lr: float = 1e-3
     weight_decay: float = 1e-5
     batch_size: int = 128
@@ -87,7 +89,7 @@ def train_crossmodal(
     rows, best, best_state = [], -1.0, None
     for epoch in tqdm(range(1, config.epochs + 1), desc=f"CM training (seed {config.seed})"):
         losses = [
-            _step(model, optimiser, train, index, config.margin, target)
+            _step(model, optimiser, train, index, config, target)
             for index in batches(len(train), config.batch_size, rng)
             if len(index) >= 2
         ]
@@ -118,13 +120,14 @@ def _step(
     optimiser: torch.optim.Optimizer,
     split: RetrievalSplit,
     index: np.ndarray,
-    margin: float,
+    config: TrainConfig,
     device: torch.device,
 ) -> float:
     model.train()
     words, word_mask = (t.to(device) for t in pad_sequences([split.words[i] for i in index]))
     clips, clip_mask = (t.to(device) for t in pad_sequences([split.clips[i] for i in index]))
-    loss = max_margin_ranking_loss(model(words, word_mask, clips, clip_mask), margin)
+    sims = model(words, word_mask, clips, clip_mask)
+    loss = max_margin_ranking_loss(sims, config.margin, config.loss_normalisation)
     optimiser.zero_grad()
     loss.backward()
     optimiser.step()
@@ -176,6 +179,14 @@ def evaluate(model: CrossModalModel, split: RetrievalSplit, device: str | None =
     return {"t2v": metrics.t2v_metrics(sims), "v2t": metrics.v2t_metrics(sims)}
 
 
+@dataclass(frozen=True)
+class SeedResults:
+    """One trained model per seed: test T2V metrics (one row per seed) and the per-query ranks."""
+
+    rows: pd.DataFrame
+    ranks: metrics.RankRuns  # test and validation T2V ranks, one row per seed
+
+
 def run_seeds(
     train: RetrievalSplit,
     val: RetrievalSplit,
@@ -183,16 +194,15 @@ def run_seeds(
     config: TrainConfig,
     seeds: list[int],
     device: str | None = None,
-) -> pd.DataFrame:
-    """Test T2V metrics of one trained model per seed (one row per seed)."""
-    rows = []
+) -> SeedResults:
+    """Train one model per seed; its test T2V metrics and the test and validation ranks."""
+    rows, test_ranks, val_ranks = [], [], []
     for seed in seeds:
         result = train_crossmodal(train, val, replace(config, seed=seed), device=device)
+        test_ranks.append(metrics.t2v_ranks(similarities(result.model, test, device)))
+        val_ranks.append(metrics.t2v_ranks(similarities(result.model, val, device)))
         rows.append(
-            {
-                "seed": seed,
-                "best_epoch": result.best_epoch,
-                **evaluate(result.model, test, device)["t2v"],
-            }
+            {"seed": seed, "best_epoch": result.best_epoch, **metrics.rank_metrics(test_ranks[-1])}
         )
-    return pd.DataFrame(rows)
+    ranks = metrics.RankRuns(np.stack(test_ranks), len(test), val=np.stack(val_ranks))
+    return SeedResults(pd.DataFrame(rows), ranks)

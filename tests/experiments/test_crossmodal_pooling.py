@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 
 from slr_lib.config import ParamsError
 from slr_lib.experiments import crossmodal_pooling as chapter
-from slr_lib.experiments.crossmodal_setup import SUMMARISED, SeedRuns
-from slr_lib.reporting import mean_std
 from tests.experiments.test_crossmodal_setup import KNOBS
+from tests.ranks import seed_runs
 
 
-def make_results(levels: dict[str, float], spread: float = 0.1) -> chapter.Results:
-    """Results where pooling `name` scores `level` on every metric, +- `spread` over 3 seeds."""
-    runs = pd.DataFrame(
-        [
-            {"seed": s, "best_epoch": 1, **{m: level + spread * (s - 1) for m in SUMMARISED},
-             "pooling": name}
-            for name, level in levels.items()
-            for s in (0, 1, 2)
-        ]
-    )  # fmt: skip
-    summary = mean_std(runs, "pooling", SUMMARISED)
-    return chapter.Results(SeedRuns(runs, summary), test_pairs=40, clip_view="pose")
+def make_results(levels: dict[str, float]) -> chapter.Results:
+    """Results where pooling `name` puts the right video first at rate `level` (3 seeds)."""
+    return chapter.Results(seed_runs(levels, "pooling"), test_pairs=300, embedding_model="M+D2_X")
 
 
 def config() -> chapter.Config:
@@ -34,7 +23,7 @@ def config() -> chapter.Config:
 
 @pytest.mark.parametrize(
     ("avg", "max_", "verdict"),
-    [(20.0, 10.0, "holds"), (10.0, 20.0, "does not hold"), (10.0, 10.05, "inconclusive")],
+    [(0.5, 0.1, "holds"), (0.1, 0.5, "does not hold"), (0.3, 0.3, "inconclusive")],
 )
 def test_the_verdict_follows_the_numbers(avg, max_, verdict):
     (claim,) = chapter.claims(make_results({"avg": avg, "max": max_}))
@@ -43,18 +32,20 @@ def test_the_verdict_follows_the_numbers(avg, max_, verdict):
 
 
 def test_table_is_labelled_as_the_paper():
-    table = chapter.table(make_results({"avg": 20.0, "max": 10.0}))
+    results = make_results({"avg": 0.5, "max": 0.1})
+    table = chapter.table(results)
     assert list(table.index) == ["Avg. pooling", "Max pooling"]
-    assert list(table.columns) == ["R@1", "R@5", "R@10", "MedR"]
-    assert table.loc["Avg. pooling", "R@1"] == "20.0 ± 0.1"
+    assert list(table.columns) == ["R@1", "R@5", "R@10", "MedR", "R@50", "MeanR"]
+    mean, std = results.runs.query("pooling == 'avg'")["R1"].agg(["mean", "std"])
+    assert table.loc["Avg. pooling", "R@1"] == f"{mean:.1f} ± {std:.1f}"
 
 
 def test_results_file_holds_plain_numbers():
-    results = make_results({"avg": 20.0, "max": 10.0})
+    results = make_results({"avg": 0.5, "max": 0.1})
     out = chapter.chapter_results(config(), "tiny", results)
-    assert out.chapter == "crossmodal_pooling" and "fixed pose clip features" in out.data
+    assert out.chapter == "crossmodal_pooling" and "M+D2_X sign-video embedding" in out.data
     assert set(out.metrics) == {"avg", "max"}
-    assert out.metrics["avg"]["R1_mean"] == pytest.approx(20.0)
+    assert out.metrics["avg"]["R1_mean"] == pytest.approx(50.0, abs=5.0)
     assert all(type(v) is float for m in out.metrics.values() for v in m.values())
     json.dumps(out.to_json())
 

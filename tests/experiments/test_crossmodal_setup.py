@@ -11,10 +11,11 @@ from slr_lib.trainer.crossmodal import TrainConfig
 
 KNOBS = dict(
     corpus_dir="data/simulated/main",
-    features_dir="data/features/pose_fixed",
+    spotalign_dir="data/spotalign",
     clusters=2,
     out_dim=8,
     margin=0.2,
+    loss_normalisation="batch",
     lr=0.001,
     weight_decay=1e-5,
     batch_size=8,

@@ -47,13 +47,23 @@ def test_scores_and_counts_agree_with_the_challenge_rule():
 
 
 def test_bootstrap_interval_and_verdicts():
-    difference, low, high = bootstrap_f1_difference(TRUTH, HITS, MISSES, 200, seed=0)
+    difference, low, high = bootstrap_f1_difference(TRUTH, [HITS], [MISSES], 200, seed=0)
     assert difference == 1.0 and low == high == 1.0
     half = {**HITS, **{k: MISSES[k] for k in ("q0", "q1", "q2")}}
-    difference, low, high = bootstrap_f1_difference(TRUTH, half, HITS, 500, seed=0)
+    difference, low, high = bootstrap_f1_difference(TRUTH, [half], [HITS], 500, seed=0)
     assert difference == pytest.approx(-0.5) and low < difference < high <= 0
     with pytest.raises(ValueError, match="no ground-truth"):
-        bootstrap_f1_difference({}, {}, {})
+        bootstrap_f1_difference({}, [{}], [{}])
+    with pytest.raises(ValueError, match="at least one training seed"):
+        bootstrap_f1_difference(TRUTH, [], [HITS])
+
+
+def test_bootstrap_pools_seeds_and_widens_with_their_spread():
+    half = {**HITS, **{k: MISSES[k] for k in ("q0", "q1", "q2")}}
+    difference, low, high = bootstrap_f1_difference(TRUTH, [HITS, MISSES], [half], 500, seed=0)
+    assert difference == pytest.approx(0.0)  # pooled: half the videos hit on each side
+    steady = bootstrap_f1_difference(TRUTH, [half, half], [half], 500, seed=0)
+    assert high - low > steady[2] - steady[1]
 
 
 def test_threshold_scores():

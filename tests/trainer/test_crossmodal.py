@@ -3,6 +3,8 @@ import pytest
 import torch
 
 from slr_lib.data_loader.retrieval import RetrievalSplit
+from slr_lib.losses import max_margin_ranking_loss
+from slr_lib.trainer import crossmodal as crossmodal_trainer
 from slr_lib.trainer.crossmodal import (
     TrainConfig,
     evaluate,
@@ -52,12 +54,33 @@ def test_same_seed_same_model():
     np.testing.assert_allclose(a, b)
 
 
-def test_run_seeds_gives_one_row_per_seed():
+def test_run_seeds_gives_one_row_per_seed_and_its_ranks():
     train, val = synthetic_split(64, 0, CODES), synthetic_split(16, 1, CODES)
-    rows = run_seeds(
-        train, val, val, TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1), [0, 1]
+    test = synthetic_split(12, 2, CODES)
+    found = run_seeds(
+        train, val, test, TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1), [0, 1]
     )
+    rows = found.rows
     assert rows["seed"].tolist() == [0, 1] and {"R1", "MedR", "best_epoch"} <= set(rows.columns)
+    assert found.ranks.test.shape == (2, 12) and found.ranks.val.shape == (2, 16)
+    assert found.ranks.n_videos == 12
+    assert rows.loc[1, "R10"] == pytest.approx(100.0 * np.mean(found.ranks.test[1] < 10))
+
+
+@pytest.mark.parametrize("normalisation", ["batch", "pairs"])
+def test_the_loss_normalisation_reaches_the_loss(normalisation, monkeypatch):
+    seen = []
+
+    def spy(sims, margin, how):
+        seen.append(how)
+        return max_margin_ranking_loss(sims, margin, how)
+
+    monkeypatch.setattr(crossmodal_trainer, "max_margin_ranking_loss", spy)
+    train = synthetic_split(32, 0, CODES)
+    config = TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1,
+                         loss_normalisation=normalisation)  # fmt: skip
+    train_crossmodal(train, train, config)
+    assert seen and set(seen) == {normalisation}
 
 
 def test_too_small_splits_and_device():
