@@ -143,6 +143,10 @@ class Evidence:
     digits: int = 2  # decimals of the printed differences
     check: str = "validation"  # the split whose difference must agree in sign
 
+    def claim_fields(self) -> dict[str, str]:
+        """The `verdict` and `evidence` fields of the `Claim` it decides."""
+        return {"verdict": self.verdict, "evidence": self.describe()}
+
     def describe(self) -> str:
         """n, the interval and the rule, in one line for the claim."""
         d = self.digits
@@ -201,9 +205,14 @@ def best_option(options: Mapping[str, RankRuns], candidate: str, metric: str = "
         )
     best = ranked[0]
     found = compare_ranks(options[best], options[candidate], 0.0, metric, (best, candidate))
+    return turned_round(found, f"{best} scores best, not {candidate}.")
+
+
+def turned_round(found: Evidence, why: str) -> Evidence:
+    """The verdict on "the candidate is best" from the evidence that another option beats it:
+    does not hold when that comparison holds, inconclusive otherwise; `why` heads the reason."""
     verdict = "does not hold" if found.verdict == "holds" else "inconclusive"
-    reason = f"{best} scores best, not {candidate}. {found.reason}"
-    return replace(found, verdict=verdict, reason=reason)
+    return replace(found, verdict=verdict, reason=f"{why} {found.reason}")
 
 
 def _rank_rule(

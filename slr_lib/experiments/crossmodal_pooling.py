@@ -99,8 +99,7 @@ def claims(results: Results) -> list[Claim]:
             ours=f"R@1 {summary.loc['avg', 'R1_mean']:.1f} (avg) vs "
             f"{summary.loc['max', 'R1_mean']:.1f} (max); "
             f"geometric mean {gm['avg']:.1f} vs {gm['max']:.1f}",
-            verdict=evidence.verdict,
-            evidence=evidence.describe(),
+            **evidence.claim_fields(),
             note=f"Sign-video embeddings: the final SPOT-ALIGN model ({results.embedding_model}).",
         )
     ]

@@ -117,8 +117,7 @@ def claims(results: Results) -> list[Claim]:
             ours=f"R@1 {summary.loc[STATIC, 'R1_mean']:.1f} (word2vec) vs "
             f"{summary.loc[LANGUAGE_MODEL, 'R1_mean']:.1f} (MiniLM); geometric mean "
             f"{gm[STATIC]:.1f} vs {gm[LANGUAGE_MODEL]:.1f}",
-            verdict=evidence.verdict,
-            evidence=evidence.describe(),
+            **evidence.claim_fields(),
             note="Our LM is MiniLM-L6 (contextual, offline), our word2vec is trained in-domain; "
             f"sign-video embeddings: the final SPOT-ALIGN model ({results.embedding_model}).",
         )

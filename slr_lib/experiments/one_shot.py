@@ -44,7 +44,7 @@ from slr_lib.trainer.one_shot import (
     with_known_classes,
 )
 from slr_lib.trainer.sign_recognition import SignTrainConfig
-from slr_lib.verdicts import Evidence, interval_verdict
+from slr_lib.verdicts import Evidence, interval_verdict, turned_round
 
 
 @dataclass(frozen=True)
@@ -550,9 +550,7 @@ def window_evidence(
     found = difference_evidence(config, on_val, (best, "no"), (other, "no"), "test", "window")
     if best == PAPER_WINDOW:
         return found
-    verdict = "does not hold" if found.verdict == "holds" else "inconclusive"
-    reason = f"{best} frames score best on val, not {PAPER_WINDOW}. {found.reason}"
-    return replace(found, verdict=verdict, reason=reason)
+    return turned_round(found, f"{best} frames score best on val, not {PAPER_WINDOW}.")
 
 
 def run_seed(
@@ -661,8 +659,7 @@ def claims(results: Results, config: Config) -> list[Claim]:
             ours=f"pose F1 {f1[('pose', 'test', 'no')]:.3f} (combined) vs "
             f"{f1[('pose_ce', 'test', 'no')]:.3f} (cross-entropy only); "
             f"the SPOT-ALIGN encoder before fine-tuning: {f1[('spot_align', 'test', 'no')]:.3f}",
-            verdict=evidence["OS-triplet"].verdict,
-            evidence=evidence["OS-triplet"].describe(),
+            **evidence["OS-triplet"].claim_fields(),
             note=seeds + "Both fine-tunings start from the SPOT-ALIGN encoder with the same data "
             "and epochs.",
         ),
@@ -675,8 +672,7 @@ def claims(results: Results, config: Config) -> list[Claim]:
             paper_value="no ablation reported",
             ours=f"fused F1 {f1[('fusion_all', 'test', 'yes')]:.3f} with vs "
             f"{f1[('fusion_all', 'test', 'no')]:.3f} without",
-            verdict=evidence["OS-topk"].verdict,
-            evidence=evidence["OS-topk"].describe(),
+            **evidence["OS-topk"].claim_fields(),
             note=seeds + f"K = {config.top_k}, {config.top_k_rounds} round(s); about "
             f"{n_test / config.n_gallery:.0f} query clips per gallery sign.",
         ),
@@ -690,8 +686,7 @@ def claims(results: Results, config: Config) -> list[Claim]:
             ours=f"fused F1 {f1[('fusion_all', 'test', 'no')]:.3f} vs "
             f"{f1[(single, 'test', 'no')]:.3f} ({method_names(config)[single]}, the best single "
             "stream on val)",
-            verdict=evidence["OS-fusion"].verdict,
-            evidence=evidence["OS-fusion"].describe(),
+            **evidence["OS-fusion"].claim_fields(),
             note=seeds + "Streams: " + ", ".join(config.streams) + "; equal weights, without "
             "Top-K.",
         ),
@@ -713,8 +708,7 @@ def unseen_claim(results: Results, config: Config) -> Claim:
         ours=f"F1 {f1[('fusion_unseen', 'test', 'yes')]:.3f} "
         f"({method_names(config)['fusion_unseen']}, Top-K) vs "
         f"{f1[('random', 'test', 'no')]:.3f} (random window)",
-        verdict=found.verdict,
-        evidence=found.describe(),
+        **found.claim_fields(),
         note=f"F1 is the mean over {len(results.seed_runs)} training seed(s). The gallery "
         "glosses are left out of every training; the fine-tuned pose encoder's starting point "
         "(SPOT-ALIGN) saw them, so this variant trains pose from scratch.",
@@ -732,8 +726,7 @@ def window_claim(val_f1: pd.Series, evidence: Evidence) -> Claim:
         paper_value="16 frames best on validation (no numbers reported)",
         ours=f"best validation window {best_window} frames (F1 {val_f1.max():.3f}); 16 frames: "
         f"{val_f1.get(PAPER_WINDOW, float('nan')):.3f}; windows tried: {list(val_f1.index)}",
-        verdict=evidence.verdict,
-        evidence=evidence.describe(),
+        **evidence.claim_fields(),
         note="Fused streams without Top-K; simulated signs last about 13 frames (median). The "
         "encoders are trained on 16-frame windows, which favours 16 frames by construction.",
     )

@@ -333,8 +333,7 @@ def claims(results: Results) -> list[Claim]:
             f"{TABLE_4.figure('0.75', 'R@10')} at 0.75",
             ours=f"R@10 {sweep.loc[0.5, 'R10']:.1f} at 0.5; best {sweep.loc[best_t, 'R10']:.1f} "
             f"at {best_t:g}",
-            verdict=threshold.verdict,
-            evidence=threshold.describe(),
+            **threshold.claim_fields(),
             note="One recogniser (the spot_align stage trains one seed per model).",
         ),
         Claim(
@@ -346,8 +345,7 @@ def claims(results: Results) -> list[Claim]:
             f"{TABLE_6.figure('CM', 'T2V R@10')} (CM), "
             f"{TABLE_6.figure('SR', 'T2V R@10')} (SR)",
             ours=f"T2V R@10 {r10[fused]:.1f} (SR+CM) vs {r10['CM']:.1f} (CM), {r10['SR']:.1f} (SR)",
-            verdict=complementary.verdict,
-            evidence=complementary.describe(),
+            **complementary.claim_fields(),
             note=f"Equal weights as in the paper; {seeds} Table 6 prints the first CM seed.",
         ),
         Claim(
@@ -358,8 +356,7 @@ def claims(results: Results) -> list[Claim]:
             paper_value=f"T2V R@10 {TABLE_6.figure('CM', 'T2V R@10')} (CM) vs "
             f"{TABLE_6.figure('SR', 'T2V R@10')} (SR)",
             ours=f"T2V R@10 {r10['CM']:.1f} (CM) vs {r10['SR']:.1f} (SR)",
-            verdict=cm_beats_sr.verdict,
-            evidence=cm_beats_sr.describe(),
+            **cm_beats_sr.claim_fields(),
             note=seeds,
         ),
     ]

@@ -327,8 +327,7 @@ def claims(results: Results) -> list[Claim]:
             paper_value=f"CM R@1 {TABLE_1.figure('M', 'CM R@1')} (M) -> "
             f"{TABLE_1.figure('M+D3', 'CM R@1')} (M+D3, 1079)",
             ours=iterations_ours,
-            verdict=iterations.verdict,
-            evidence=iterations.describe(),
+            **iterations.claim_fields(),
         ),
         Claim(
             id="T1-iterations-help-sr",
@@ -338,8 +337,7 @@ def claims(results: Results) -> list[Claim]:
             paper_value=f"SR R@10 {TABLE_1.figure('M', 'SR R@10')} (M) -> "
             f"{TABLE_1.figure('M+D3', 'SR R@10')} (M+D3, 1079)",
             ours=f"SR R@10 {sr_r10['M']:.1f} -> {sr_r10[last]:.1f}",
-            verdict=sr_iterations.verdict,
-            evidence=sr_iterations.describe(),
+            **sr_iterations.claim_fields(),
             note="SR: one recogniser per model (the spot_align stage trains one seed).",
         ),
         Claim(
@@ -350,8 +348,7 @@ def claims(results: Results) -> list[Claim]:
             paper_value=f"CM R@1 {TABLE_1.figure('M+D3 (1887)', 'CM R@1')} (1887) vs "
             f"{TABLE_1.figure('M+D3', 'CM R@1')} (1079)",
             ours=expanded_ours,
-            verdict=expanded.verdict,
-            evidence=expanded.describe(),
+            **expanded.claim_fields(),
         ),
         Claim(
             id="T1-sign-pretraining",
@@ -361,8 +358,7 @@ def claims(results: Results) -> list[Claim]:
             paper_value=f"CM R@1 {TABLE_1.figure('BOBSL', 'CM R@1')} (BOBSL) vs "
             f"{TABLE_1.figure('Kinetics', 'CM R@1')} (Kinetics)",
             ours=pretraining_ours,
-            verdict=pretraining.verdict,
-            evidence=pretraining.describe(),
+            **pretraining.claim_fields(),
         ),
     ]
     first = f"M+{results.steps[0]}_R"
@@ -378,8 +374,7 @@ def claims(results: Results) -> list[Claim]:
                 paper_value=f"CM R@1 {TABLE_1.figure('M+D1', 'CM R@1')} (M+D1) -> "
                 f"{TABLE_1.figure('M+D3', 'CM R@1')} (M+D3, 1079)",
                 ours=later_ours,
-                verdict=later.verdict,
-                evidence=later.describe(),
+                **later.claim_fields(),
             )
         )
     if results.speech is not None:
@@ -409,8 +404,7 @@ def speech_claim(speech: Speech) -> Claim:
         f"{TABLE_5.figure('Signing', 'SR R@1')}",
         ours=f"CM geometric mean {gm['Speech']:.1f} vs {gm['Signing']:.1f}; "
         f"SR R@1 {sr_r1['Speech']:.1f} vs {sr_r1['Signing']:.1f}",
-        verdict=evidence.verdict,
-        evidence=evidence.describe(),
+        **evidence.claim_fields(),
         note=f"CM over seeds {speech.seeds}; the verdict reads CM.",
     )
 
