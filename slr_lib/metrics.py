@@ -89,19 +89,26 @@ class RankRuns:
         return int(np.shape(self.test)[0])
 
 
+def recall(ranks: np.ndarray, k: int) -> float:
+    """R@k in percent over every rank of `ranks` (any shape); R@1 counts ranks of exactly 0."""
+    ranks = np.asarray(ranks)
+    return 100.0 * float(np.mean(ranks == 0 if k == 1 else ranks < k))
+
+
+def geometric_mean(ranks: np.ndarray) -> float:
+    """The CM model-selection metric: the geometric mean of R@1, R@5 and R@10 (percent)."""
+    return float(np.cbrt(recall(ranks, 1) * recall(ranks, 5) * recall(ranks, 10)))
+
+
 def rank_metrics(ranks: np.ndarray) -> dict[str, float]:
     """R@1/5/10/50 in percent, MedR, MeanR and the geometric mean of R@1, R@5, R@10."""
     ranks = np.asarray(ranks, dtype=np.float64)
     if ranks.ndim != 1 or ranks.size == 0:
         raise ValueError("ranks must be a non-empty 1-D array")
-    metrics = {"R1": 100.0 * float(np.mean(ranks == 0))}
-    for k in RECALL_KS[1:]:
-        metrics[f"R{k}"] = 100.0 * float(np.mean(ranks < k))
+    metrics = {f"R{k}": recall(ranks, k) for k in RECALL_KS}
     metrics["MedR"] = float(np.median(ranks)) + 1.0
     metrics["MeanR"] = float(np.mean(ranks)) + 1.0
-    metrics["geometric_mean_R1_R5_R10"] = float(
-        np.cbrt(metrics["R1"] * metrics["R5"] * metrics["R10"])
-    )
+    metrics["geometric_mean_R1_R5_R10"] = geometric_mean(ranks)
     return metrics
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from slr_lib.metrics import RankRuns
+from slr_lib.metrics import RankRuns, geometric_mean, recall
 
 MIN_SEEDS = 3
 """Training seeds a trained model needs before a comparison can hold or fail."""
@@ -28,18 +28,6 @@ BOOTSTRAP_SAMPLES = 2000
 """Resamples per bootstrap interval."""
 BOOTSTRAP_SEED = 0
 """The resampling generator's seed: the same ranks always give the same interval."""
-
-
-def recall(ranks: np.ndarray, k: int) -> float:
-    """R@k in percent of a (seeds, queries) rank array, over seeds and queries (R@1 counts ranks
-    of exactly 0, as `slr_lib.metrics` does)."""
-    ranks = np.asarray(ranks)
-    return 100.0 * float(np.mean(ranks == 0 if k == 1 else ranks < k))
-
-
-def geometric_mean(ranks: np.ndarray) -> float:
-    """The CM model-selection metric: the geometric mean of R@1, R@5 and R@10 (percent)."""
-    return float(np.cbrt(recall(ranks, 1) * recall(ranks, 5) * recall(ranks, 10)))
 
 
 def r10(ranks: np.ndarray) -> float:
@@ -66,7 +54,7 @@ def _resample(ranks: np.ndarray, rng: np.random.Generator, queries: np.ndarray) 
     return ranks[rng.integers(0, ranks.shape[0], ranks.shape[0])][:, queries]
 
 
-def _interval(draws: np.ndarray) -> tuple[float, float]:
+def percentile_interval(draws: np.ndarray) -> tuple[float, float]:
     """The central `CONFIDENCE` percentile interval of bootstrap draws."""
     tail = 100.0 * (1.0 - CONFIDENCE) / 2.0
     low, high = np.percentile(draws, [tail, 100.0 - tail])
@@ -93,7 +81,7 @@ def bootstrap_difference(
     for b in range(BOOTSTRAP_SAMPLES):
         queries = rng.integers(0, n_queries, n_queries)
         draws[b] = metric(_resample(better, rng, queries)) - metric(_resample(worse, rng, queries))
-    return metric(better) - metric(worse), *_interval(draws)
+    return metric(better) - metric(worse), *percentile_interval(draws)
 
 
 def above_chance(runs: RankRuns) -> bool:
@@ -107,7 +95,7 @@ def above_chance(runs: RankRuns) -> bool:
             for _ in range(BOOTSTRAP_SAMPLES)
         ]
     )
-    return _interval(draws)[0] > chance_r10(runs.n_videos)
+    return percentile_interval(draws)[0] > chance_r10(runs.n_videos)
 
 
 EFFECT_SHARE = 0.5

@@ -24,6 +24,7 @@ from slr_lib.spotting.one_shot import (
     spot_queries,
     top_k_transfer,
 )
+from slr_lib.verdicts import percentile_interval
 
 
 def spotting_scores(truth: SpottingTable, predicted: SpottingTable) -> dict[str, float]:
@@ -89,7 +90,7 @@ def bootstrap_f1_difference(
         differences[r] = counts_f1(a[seeds_a][:, videos].sum(axis=(0, 1))) - counts_f1(
             b[seeds_b][:, videos].sum(axis=(0, 1))
         )
-    low, high = np.percentile(differences, [2.5, 97.5])
+    low, high = percentile_interval(differences)
     pooled = counts_f1(a.sum(axis=(0, 1))) - counts_f1(b.sum(axis=(0, 1)))
     return float(pooled), float(low), float(high)
 
