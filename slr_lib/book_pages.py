@@ -17,6 +17,7 @@ from slr_lib.claims import render_ledger
 from slr_lib.papers.registry import all_tables, render_index
 from slr_lib.pipeline.chapters import chapters
 from slr_lib.results import VERDICTS, ChapterResults, read_results
+from slr_lib.stability import read_stability
 
 PAGES = ("claims.md", "papers.md", "_chapter_table.md")
 
@@ -57,11 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("results", nargs="+", type=Path, help="chapter results JSON files")
     parser.add_argument("--out", type=Path, required=True, help="the book's folder")
+    parser.add_argument(
+        "--stability", type=Path, help="a second run's comparison (slr_lib.stability)"
+    )
     args = parser.parse_args(argv)
     results = [read_results(p) for p in args.results]
+    stability = read_stability(args.stability) if args.stability else None
     args.out.mkdir(parents=True, exist_ok=True)
     pages = {
-        "claims.md": render_ledger(results),
+        "claims.md": render_ledger(results, stability=stability),
         "papers.md": papers_page(),
         "_chapter_table.md": chapter_table(results),
     }

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from slr_lib.results import VERDICTS, ChapterResults, Claim
+from slr_lib.stability import Stability
 
 _MARK = {
     "holds": "✔ holds",
@@ -17,8 +18,13 @@ _MARK = {
 }
 
 
-def render_ledger(chapters: Sequence[ChapterResults], chapter_dir: str = "chapters") -> str:
-    """The ledger page as MyST Markdown, claims ordered by chapter then id."""
+def render_ledger(
+    chapters: Sequence[ChapterResults],
+    chapter_dir: str = "chapters",
+    stability: Stability | None = None,
+) -> str:
+    """The ledger page as MyST Markdown, claims ordered by chapter then id; with `stability`,
+    each claim says whether a second run with another thread count gave the same verdict."""
     rows = [
         (r, c)
         for r in sorted(chapters, key=lambda r: r.chapter)
@@ -50,11 +56,13 @@ def render_ledger(chapters: Sequence[ChapterResults], chapter_dir: str = "chapte
         "",
         f"**{len(rows)} claims** tested so far" + (f": {summary}." if rows else "."),
         "",
+        *_stability_lines(rows, stability),
     ]
     if rows:
         lines += [
-            "| Claim | Paper, source | Paper's figure | Ours | Verdict | Evidence | Chapter |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| Claim | Paper, source | Paper's figure | Ours | Verdict | Evidence | "
+            "Other thread count | Chapter |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for res, claim in rows:
             cells = [
@@ -64,10 +72,37 @@ def render_ledger(chapters: Sequence[ChapterResults], chapter_dir: str = "chapte
                 f"{claim.ours} ({res.profile} profile; {res.data})",
                 _MARK[claim.verdict],
                 claim.evidence or "single measurement; rule in the chapter",
+                _stability_cell(claim, stability),
                 f"{{doc}}`{res.title} </{chapter_dir}/{res.chapter}>`",
             ]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _stability_lines(
+    rows: Sequence[tuple[ChapterResults, Claim]], stability: Stability | None
+) -> list[str]:
+    """The paragraph on the second run: what it was and how many verdicts it changed."""
+    if stability is None:
+        return ["No second run with another thread count has been compared yet.", ""]
+    status = Counter(stability.status(c.id, c.verdict) for _, c in rows)
+    return [
+        f"A second full run ({stability.other}) was compared with this one "
+        f"({stability.reference}), which stands in for another machine: a claim whose verdict "
+        f"differed between the two is marked **unstable** ({status['unstable']} of "
+        f"{status['stable'] + status['unstable']} compared; {status['not compared']} new or "
+        "re-run since). {doc}`reproduce` says which numbers moved and by how much.",
+        "",
+    ]
+
+
+def _stability_cell(claim: Claim, stability: Stability | None) -> str:
+    if stability is None:
+        return "not compared"
+    status = stability.status(claim.id, claim.verdict)
+    if status == "unstable":
+        return f"**unstable**: {stability.verdicts[claim.id][1]} there"
+    return status
 
 
 def _cell(text: str) -> str:

@@ -84,18 +84,26 @@ def bootstrap_difference(
     return metric(better) - metric(worse), *percentile_interval(draws)
 
 
-def above_chance(runs: RankRuns) -> bool:
-    """Whether the lower end of the model's test R@10 interval is above chance R@10."""
-    ranks = np.asarray(runs.test, dtype=float)
+def bootstrap_score(
+    ranks: np.ndarray, metric: Callable[[np.ndarray], float] = r10
+) -> tuple[float, float, float]:
+    """`metric(ranks)` of one model and its percentile interval at `CONFIDENCE` (resampling
+    test queries and seeds)."""
+    ranks = np.asarray(ranks, dtype=float)
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     n_queries = ranks.shape[1]
     draws = np.array(
         [
-            r10(_resample(ranks, rng, rng.integers(0, n_queries, n_queries)))
+            metric(_resample(ranks, rng, rng.integers(0, n_queries, n_queries)))
             for _ in range(BOOTSTRAP_SAMPLES)
         ]
     )
-    return percentile_interval(draws)[0] > chance_r10(runs.n_videos)
+    return metric(ranks), *percentile_interval(draws)
+
+
+def above_chance(runs: RankRuns) -> bool:
+    """Whether the lower end of the model's test R@10 interval is above chance R@10."""
+    return bootstrap_score(runs.test, r10)[1] > chance_r10(runs.n_videos)
 
 
 EFFECT_SHARE = 0.5
@@ -176,6 +184,30 @@ def compare_ranks(
     )  # fmt: skip
     verdict, reason = _rank_rule(better, worse, low, high, effect, validation, names)
     return Evidence(**found, verdict=verdict, reason=reason)
+
+
+def compare_to_value(
+    runs: RankRuns,
+    value: float,
+    effect: float,
+    metric: str = "R@10",
+    names: tuple[str, str] = ("the model", "the reference"),
+) -> Evidence:
+    """Verdict on "`runs` beat a fixed reference `value`" (a figure whose per-query ranks are
+    not at hand): the interval is the model's own, less `value`; then the rank rule."""
+    score, low, high = bootstrap_score(runs.test, METRICS[metric])
+    validation = None  # the reference is a test figure: no validation counterpart
+    if not above_chance(runs):
+        verdict, reason = "inconclusive", f"At chance on test R@10: {names[0]}; not compared."
+    else:
+        verdict, reason = interval_verdict(
+            low - value, high - value, effect, validation, {names[0]: runs.seeds}
+        )
+    return Evidence(
+        metric=metric, difference=score - value, low=low - value, high=high - value,
+        effect=effect, seeds=(runs.seeds, 0), queries=int(np.shape(runs.test)[1]),
+        validation=validation, verdict=verdict, reason=reason,
+    )  # fmt: skip
 
 
 def best_option(options: Mapping[str, RankRuns], candidate: str, metric: str = "R@10") -> Evidence:

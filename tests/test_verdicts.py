@@ -4,7 +4,9 @@ from slr_lib.verdicts import (
     above_chance,
     best_option,
     bootstrap_difference,
+    bootstrap_score,
     compare_ranks,
+    compare_to_value,
     compare_values,
     effect_from_paper,
     gate,
@@ -26,6 +28,20 @@ def test_bootstrap_interval_covers_the_difference_and_excludes_zero_for_a_large_
 def test_bootstrap_refuses_different_query_sets():
     with pytest.raises(ValueError, match="different query sets"):
         bootstrap_difference(model(0.5).test, model(0.5, queries=10).test)
+
+
+def test_bootstrap_score_interval_covers_the_score():
+    score, low, high = bootstrap_score(model(0.3).test)
+    assert low < score < high and high - low < 15
+
+
+def test_compare_to_value_reads_the_models_interval_against_a_fixed_figure():
+    runs = model(0.3)  # R@10 about 32 %
+    assert compare_to_value(runs, 10.0, effect=5.0).verdict == "holds"
+    lost = compare_to_value(runs, 60.0, effect=5.0)
+    assert lost.verdict == "does not hold" and lost.high < 0 and lost.validation is None
+    assert compare_to_value(model(0.3, seeds=2), 10.0, 5.0).verdict == "inconclusive"
+    assert "At chance" in compare_to_value(model(0.0), 1.0, 0.5).reason
 
 
 def test_chance_gate():

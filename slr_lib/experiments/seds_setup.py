@@ -21,12 +21,16 @@ from slr_lib.data.clip_features import read_meta
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
 from slr_lib.data_loader.seds import SEDSSplit, build_seds_splits
+from slr_lib.metrics import RankRuns
+from slr_lib.model.pose_gcn import PoseEncoder
 from slr_lib.model.seds import MODEL_SIZES, SEDSConfig
 from slr_lib.papers.table import METRIC_LABELS, PaperTable
 from slr_lib.paths import project_path
+from slr_lib.trainer.pose_encoder import load_pose_encoder
 from slr_lib.trainer.seds import SEDSTrainConfig
 from slr_lib.trainer.seds_study import (
     MiniLMText,
+    PoseInit,
     Variant,
     VariantRun,
     chance_rsum,
@@ -48,6 +52,9 @@ class SEDSTraining(SectionConfig):
 
     corpus_dir: str = knob()
     rgb_features_dir: str = knob()
+    cico_features_dir: str = knob()  # "": CiCo reads rgb_features_dir too
+    pose_encoder_dir: str = knob()  # "": the pose encoder starts from scratch
+    pose_init: list[str] = knob(choices=PoseEncoder.PARTS, min_items=1)
     model_size: str = knob(choices=tuple(MODEL_SIZES))
     max_clips: int = knob(ge=1)
     finetune_text: bool = knob()
@@ -58,7 +65,7 @@ class SEDSTraining(SectionConfig):
     warmup: float = knob(ge=0, le=1)
     alpha: float = knob(ge=0)
     beta: float = knob(ge=0)
-    seed: int = knob(ge=0)
+    seeds: list[int] = knob(ge=0, min_items=1)  # training seeds of every compared model
 
 
 @dataclass
@@ -73,6 +80,15 @@ class SEDSSetup:
     meta: Mapping[str, Any]  # how the RGB clip features were made and cut
     splits: dict[str, SEDSSplit]
     text: MiniLMText
+    pose_init: PoseInit | None = None  # the pre-trained pose encoder, if any
+    domain_splits: dict[str, SEDSSplit] | None = None  # the same pairs, domain-aware RGB
+    domain_meta: Mapping[str, Any] | None = None  # how those RGB clip features were made
+
+    def splits_for(self, variant: Variant) -> dict[str, SEDSSplit]:
+        """The splits a variant trains on: with the domain-aware RGB features if it asks."""
+        if variant.domain_rgb and self.domain_splits is not None:
+            return self.domain_splits
+        return self.splits
 
     @property
     def n_test(self) -> int:
@@ -80,10 +96,13 @@ class SEDSSetup:
         return len(self.splits["test"])
 
 
-def load_splits(config: SEDSTraining) -> tuple[Corpus, Mapping[str, Any], dict[str, SEDSSplit]]:
-    """The corpus, the meta of its RGB clip features and its sign-aligned SEDS splits."""
-    corpus = Corpus.load(project_path(config.corpus_dir))
-    features = project_path(config.rgb_features_dir)
+def load_splits(
+    config: SEDSTraining, features_dir: str | None = None, corpus: Corpus | None = None
+) -> tuple[Corpus, Mapping[str, Any], dict[str, SEDSSplit]]:
+    """The corpus, the meta of its RGB clip features (`rgb_features_dir` unless `features_dir`
+    is given) and its sign-aligned SEDS splits."""
+    corpus = corpus or Corpus.load(project_path(config.corpus_dir))
+    features = project_path(features_dir or config.rgb_features_dir)
     meta = read_meta(features)
     splits = build_seds_splits(
         corpus, read_ce_features(features / "main_videos.pkl"), meta, max_clips=config.max_clips
@@ -91,10 +110,32 @@ def load_splits(config: SEDSTraining) -> tuple[Corpus, Mapping[str, Any], dict[s
     return corpus, meta, splits
 
 
-def set_up(config: SEDSTraining) -> SEDSSetup:
-    """Load the section's corpus, RGB features and splits, and the MiniLM text backbone."""
+def load_pose_init(config: SEDSTraining) -> PoseInit | None:
+    """The pre-trained pose encoder of `pose_encoder_dir`, checked against `model_size`."""
+    if not config.pose_encoder_dir:
+        return None
+    gcn_dims, state = load_pose_encoder(project_path(config.pose_encoder_dir))
+    wanted = tuple(MODEL_SIZES[config.model_size]["gcn_dims"])
+    if gcn_dims != wanted:
+        raise ValueError(
+            f"the pose encoder in {config.pose_encoder_dir} has graph sizes {gcn_dims}, but "
+            f"model_size {config.model_size!r} needs {wanted}: set pose_encoder.model_size to "
+            "seds_training's and re-run the pose_encoder stage"
+        )
+    return PoseInit(state, tuple(config.pose_init))
+
+
+def set_up(config: SEDSTraining, domain: bool = False) -> SEDSSetup:
+    """Load the section's corpus, RGB features and splits, the pre-trained pose encoder and the
+    MiniLM text backbone; with `domain`, also the splits over `cico_features_dir`."""
     corpus, meta, splits = load_splits(config)
-    return SEDSSetup(corpus, meta, splits, MiniLMText(finetune=config.finetune_text))
+    domain_meta, domain_splits = None, None
+    if domain and config.cico_features_dir:
+        _, domain_meta, domain_splits = load_splits(config, config.cico_features_dir, corpus)
+    return SEDSSetup(
+        corpus, meta, splits, MiniLMText(finetune=config.finetune_text),
+        load_pose_init(config), domain_splits, domain_meta,
+    )  # fmt: skip
 
 
 def model_config(config: SEDSTraining, rgb_dim: int) -> SEDSConfig:
@@ -102,7 +143,7 @@ def model_config(config: SEDSTraining, rgb_dim: int) -> SEDSConfig:
     return SEDSConfig.of_size(config.model_size, rgb_dim=rgb_dim, max_clips=config.max_clips)
 
 
-def train_config(config: SEDSTraining) -> SEDSTrainConfig:
+def train_config(config: SEDSTraining, seed: int) -> SEDSTrainConfig:
     """The optimisation settings of the section (alpha and beta are set per variant)."""
     return SEDSTrainConfig(
         epochs=config.epochs,
@@ -110,28 +151,67 @@ def train_config(config: SEDSTraining) -> SEDSTrainConfig:
         lr=config.lr,
         lr_text=config.lr_text,
         warmup=config.warmup,
-        seed=config.seed,
+        seed=seed,
     )
 
 
 def train_variants(
-    config: SEDSTraining, setup: SEDSSetup, variants: Iterable[Variant]
+    config: SEDSTraining, setup: SEDSSetup, variants: Iterable[Variant], seed: int | None = None
 ) -> list[VariantRun]:
     """Train and test each variant in turn, all with the section's sizes and settings.
 
-    Each variant starts from the section's seed, so its numbers do not depend on the order.
+    Each variant starts from `seed` (the section's first by default), so its numbers do not
+    depend on the order.
     """
     base = model_config(config, setup.splits["train"].rgb_dim)
-    train = train_config(config)
-    return [run_variant(v, base, setup.text, setup.splits, train) for v in variants]
+    train = train_config(config, config.seeds[0] if seed is None else seed)
+    return [
+        run_variant(v, base, setup.text, setup.splits_for(v), train, pose_init=setup.pose_init)
+        for v in variants
+    ]
+
+
+def train_seeds(
+    config: SEDSTraining, setup: SEDSSetup, variants: Sequence[Variant]
+) -> dict[str, list[VariantRun]]:
+    """Each variant trained once per seed of the section: variant name -> runs in seed order."""
+    per_seed = [train_variants(config, setup, variants, seed) for seed in config.seeds]
+    return {v.name: [runs[i] for runs in per_seed] for i, v in enumerate(variants)}
+
+
+def rank_runs(runs: Sequence[VariantRun], n_test: int) -> RankRuns:
+    """The per-query T2V test and validation ranks of one variant's seed runs."""
+    return RankRuns(
+        np.stack([r.ranks["test"] for r in runs]), n_test, np.stack([r.ranks["val"] for r in runs])
+    )
 
 
 def feature_summary(meta: Mapping[str, Any]) -> str:
-    """One line on the RGB clip features: encoder, view, pre-training, size."""
+    """One line on RGB clip features: encoder, view, pre-training, fine-tuning, size."""
+    tuned = ""
+    if meta.get("domain_aware"):
+        tuned = (
+            f", fine-tuned on {meta['pseudo_label_windows']} pseudo-labelled windows of "
+            f"{meta['pseudo_label_classes']} glosses ({meta['pseudo_labels']}; training top-1 "
+            f"{meta['finetune_train_accuracy']:.1%})"
+        )
     return (
         f"RGB clip features: {meta['encoder']} over the {meta['view']} view, pre-trained on "
         f"{meta.get('pretrained_on', '?')} ({meta.get('pretrain_windows', '?')} sign windows, "
-        f"{meta.get('pretrain_classes', '?')} classes), frozen; {meta.get('dim', '?')}-d"
+        f"{meta.get('pretrain_classes', '?')} classes){tuned}, frozen; {meta.get('dim', '?')}-d"
+    )
+
+
+def pose_encoder_summary(config: SEDSTraining) -> str:
+    """One line on where the pose encoder starts: its pre-training, or from scratch."""
+    if not config.pose_encoder_dir:
+        return "Pose encoder: trained from scratch"
+    meta = read_meta(project_path(config.pose_encoder_dir))
+    return (
+        f"Pose encoder: pre-trained to classify the signs of {meta['pretrained_on']} "
+        f"({meta['pretrain_windows']} windows, {meta['pretrain_classes']} classes; held-out top-1 "
+        f"{meta['held_out_accuracy']:.1%}, chance {meta['chance_accuracy']:.2%}); parts that "
+        f"start from it: {', '.join(config.pose_init)}"
     )
 
 

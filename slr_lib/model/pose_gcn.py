@@ -17,7 +17,7 @@ of the frames that have them (the image centre and width 1 if none has).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -122,6 +122,9 @@ class GroupGCN(nn.Module):
 class PoseEncoder(nn.Module):
     """Clip features (B, T, 3 * gcn_dims[-1]) of keypoint frames gathered into clip windows."""
 
+    #: Its parts, which `load_parts` initialises one by one from a pre-trained encoder.
+    PARTS = ("hands", "body", "temporal")
+
     def __init__(self, gcn_dims: Sequence[int] = (64, 128), temporal_layers: int = 2) -> None:
         super().__init__()
         self.hands = GroupGCN(HAND_EDGES, HAND_SIZE, gcn_dims)
@@ -131,6 +134,21 @@ class PoseEncoder(nn.Module):
         for _ in range(temporal_layers):
             convs += [nn.Conv1d(self.out_dim, self.out_dim, 3, stride=2, padding=1), nn.ReLU()]
         self.temporal = nn.Sequential(*convs)
+
+    def load_parts(self, state: Mapping[str, Tensor], parts: Sequence[str]) -> None:
+        """Copy `parts` (of PARTS) from a pre-trained encoder's state dict; sizes must match."""
+        unknown = set(parts) - set(self.PARTS)
+        if unknown:
+            raise ValueError(f"unknown pose encoder parts {sorted(unknown)}; known: {self.PARTS}")
+        for part in parts:
+            prefix = f"{part}."
+            weights = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
+            try:
+                getattr(self, part).load_state_dict(weights)
+            except RuntimeError as err:
+                raise ValueError(
+                    f"pre-trained pose encoder's {part!r} does not fit: {err}"
+                ) from err
 
     def frame_features(self, frames: Tensor) -> Tensor:
         """(..., 49, 3) encoder input -> (..., 3D): left hand, right hand, body."""

@@ -39,6 +39,8 @@ SIM = "data/simulated"
 POSE_FIXED = "data/features/pose_fixed"
 RGB_FIXED = "data/features/rgb_fixed"
 RGB_SIGNS = "data/features/rgb_signs"
+RGB_DOMAIN = "data/features/rgb_domain"
+POSE_GCN = "data/features/pose_gcn"
 SPOTALIGN = "data/spotalign"
 
 STAGES: tuple[Stage, ...] = (
@@ -73,6 +75,22 @@ STAGES: tuple[Stage, ...] = (
         writes=(SPOTALIGN,),
         module="slr_lib.spotting.stage",
         args=f"--out {SPOTALIGN}",
+    ),
+    Stage(
+        "domain_encoder",
+        "slr_lib.trainer.domain_encoder:DomainEncoderConfig",
+        reads=(SIM, RGB_SIGNS, SPOTALIGN),
+        writes=(RGB_DOMAIN,),
+        module="slr_lib.trainer.domain_encoder",
+        args=f"--out {RGB_DOMAIN}",
+    ),
+    Stage(
+        "pose_encoder",
+        "slr_lib.trainer.pose_encoder:PoseEncoderConfig",
+        reads=(SIM,),
+        writes=(POSE_GCN,),
+        module="slr_lib.trainer.pose_encoder",
+        args=f"--out {POSE_GCN}",
     ),
     Stage(
         "data",
@@ -125,14 +143,14 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "seds_retrieval",
         "slr_lib.experiments.seds_retrieval:Config",
-        reads=(SIM, RGB_SIGNS, "results/spotalign_fusion.json"),
+        reads=(SIM, RGB_SIGNS, RGB_DOMAIN, POSE_GCN, "results/spotalign_fusion.json"),
         plots=("seds_retrieval_history.csv",),
         title="SEDS",
     ),
     Stage(
         "seds_ablations",
         "slr_lib.experiments.seds_ablations:Config",
-        reads=(SIM, RGB_SIGNS),
+        reads=(SIM, RGB_SIGNS, POSE_GCN),
         plots=("seds_ablations_sweeps.csv",),
         title="SEDS",
     ),

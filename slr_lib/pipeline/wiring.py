@@ -17,6 +17,7 @@ import yaml
 from slr_lib.book_pages import PAGES
 from slr_lib.pipeline.chapters import STAGES, Stage, chapters
 from slr_lib.pipeline.imports import closure, module_source, notebook_source
+from slr_lib.stability import STABILITY_FILE
 
 RUN = "python -m slr_lib.pipeline.wiring"
 HEADER = (
@@ -65,9 +66,12 @@ def pipeline(root: Path) -> dict[str, Any]:
     stages = {s.name: stage_entry(root, s) for s in STAGES}
     results = [f"results/{s.name}.json" for s in chapters()]
     pages = [f"book/{page}" for page in PAGES]
+    # the second run's comparison, once one has been made (slr_lib.stability)
+    stability = [STABILITY_FILE] if (root / STABILITY_FILE).is_file() else []
+    flag = f" --stability {STABILITY_FILE}" if stability else ""
     stages["claims"] = {
-        "cmd": f"python -m slr_lib.book_pages {' '.join(results)} --out book",
-        "deps": [*results, *closure(root, [module_source(root, "slr_lib.book_pages")])],
+        "cmd": f"python -m slr_lib.book_pages {' '.join(results)} --out book{flag}",
+        "deps": [*results, *stability, *closure(root, [module_source(root, "slr_lib.book_pages")])],
         "outs": [{page: {"cache": False}} for page in pages],
     }
     stages["book"] = {

@@ -5,24 +5,28 @@ CiCo baseline, pose alone for SEDS Table 4), the fusion module (Table 5), and al
 the joint loss (Table 6: beta = 0 drops the Pose-RGB objective; Fig. 5: the sweeps). Every run
 of a chapter shares the model size, the optimisation settings and one MiniLM text backbone
 (`MiniLMText`), keeps the epoch best on val and is scored on the test split by
-`slr_lib.trainer.seds.evaluate`.
+the fine-grained similarity (`slr_lib.trainer.seds.similarities`), keeping the per-query T2V
+ranks the verdicts read.
 """
 
 from __future__ import annotations
 
 import copy
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import torch
+from torch import Tensor
 
 from slr_lib.contrastive import ALPHA, BETA
 from slr_lib.data_loader.seds import SEDSSplit
+from slr_lib.metrics import rank_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, CaptionEncoder, SEDSConfig
 from slr_lib.trainer.crossmodal import seed_everything
-from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, evaluate, train_seds
+from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, similarities, train_seds
 from slr_lib.verdicts import gate
 
 
@@ -35,11 +39,12 @@ class Variant:
     fusion: str = "cgaf"
     alpha: float = ALPHA
     beta: float = BETA
+    domain_rgb: bool = False  # RGB clip features of the domain-aware encoder (CiCo's)
 
 
 #: The paper's model and its two single-stream relatives.
 SEDS_VARIANT = Variant("SEDS")
-CICO_VARIANT = Variant("CiCo", streams=("rgb",))
+CICO_VARIANT = Variant("CiCo", streams=("rgb",), domain_rgb=True)
 POSE_VARIANT = Variant("pose only", streams=("pose",))
 
 
@@ -82,12 +87,26 @@ class VariantRun:
     best_epoch: int
     test: dict[str, dict[str, float]]
     seconds: float
+    ranks: dict[str, np.ndarray] = field(default_factory=dict)  # split -> 0-based T2V ranks
 
 
-def build_variant(variant: Variant, base: SEDSConfig, text: MiniLMText) -> SEDS:
-    """The untrained model of a variant, with the sizes of `base`."""
+@dataclass(frozen=True)
+class PoseInit:
+    """A pre-trained pose encoder's weights and the parts of it a model starts from."""
+
+    state: Mapping[str, Tensor]
+    parts: tuple[str, ...]
+
+
+def build_variant(
+    variant: Variant, base: SEDSConfig, text: MiniLMText, pose_init: PoseInit | None = None
+) -> SEDS:
+    """The untrained model of a variant, with the sizes of `base` (pose parts from `pose_init`)."""
     config = replace(base, streams=variant.streams, fusion=variant.fusion)
-    return SEDS(config, text.encoder(config.embed_dim))
+    model = SEDS(config, text.encoder(config.embed_dim))
+    if pose_init is not None and "pose" in model.streams:
+        model.streams["pose"].encoder.load_parts(pose_init.state, pose_init.parts)
+    return model
 
 
 def run_variant(
@@ -97,18 +116,33 @@ def run_variant(
     splits: dict[str, SEDSSplit],
     train: SEDSTrainConfig,
     device: str | None = None,
+    pose_init: PoseInit | None = None,
 ) -> VariantRun:
     """Train a variant on `splits["train"]` (epoch kept on "val"), evaluate it on "test"."""
     start = time.perf_counter()
     seed_everything(train.seed)  # the initial weights depend on the seed alone, not on earlier runs
-    model = build_variant(variant, base, text)
+    model = build_variant(variant, base, text, pose_init)
     config = replace(train, alpha=variant.alpha, beta=variant.beta)
     result = train_seds(model, splits["train"], config, val=splits["val"], device=device)
-    test = evaluate(result.model, splits["test"], device=device)
+    test = similarities(result.model, splits["test"], device=device)
+    ranks = {
+        "test": t2v_ranks(test["t2v"]),
+        "val": t2v_ranks(similarities(result.model, splits["val"], device=device)["t2v"]),
+    }
+    metrics = {"t2v": rank_metrics(ranks["test"]), "v2t": v2t_metrics(test["v2t"])}
     return VariantRun(
-        variant, result.model, result.history, result.best_epoch, test,
-        time.perf_counter() - start,
+        variant, result.model, result.history, result.best_epoch, metrics,
+        time.perf_counter() - start, ranks,
     )  # fmt: skip
+
+
+def mean_run(runs: list[VariantRun]) -> VariantRun:
+    """The first of a variant's seed runs, its test metrics replaced by their mean over seeds."""
+    test = {
+        direction: {m: float(np.mean([r.test[direction][m] for r in runs])) for m in metrics}
+        for direction, metrics in runs[0].test.items()
+    }
+    return replace(runs[0], test=test)
 
 
 def metrics_table(

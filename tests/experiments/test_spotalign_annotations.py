@@ -19,6 +19,7 @@ KNOBS = dict(
     corpus_dir="data/simulated/main",
     spotalign_dir="data/spotalign",
     dictionary_threshold=0.75,
+    search_pad_s=0.5,
     timeline_videos=2,
 )
 STEPS = ["M", "D1", "D2"]
@@ -49,6 +50,25 @@ def summary(yields: list[float], top1: list[float], random_init: bool = True) ->
     return {"runs": runs, "models": models, "verified_test_signs": 48}
 
 
+def spottings(correct: list[bool], videos: int = 20) -> pd.DataFrame:
+    """Spottings spread round-robin over `videos` training videos, marked correct or not."""
+    return pd.DataFrame(
+        {"video_id": [f"v{i % videos}" for i in range(len(correct))],
+         "gloss": [f"g{i % 7}" for i in range(len(correct))], "correct": correct}
+    )  # fmt: skip
+
+
+def joint(precision_joint: float, precision_alone: float, n: int = 400) -> chapter.JointTraining:
+    """Joint D1 of n spottings and a no-joint D1 of 3n, at the given precisions."""
+    rng = np.random.default_rng(0)
+    return chapter.JointTraining(
+        {
+            "joint": spottings(list(rng.random(n) < precision_joint)),
+            "no joint": spottings(list(rng.random(3 * n) < precision_alone)),
+        }
+    )
+
+
 def make_results(yields: list[float], top1: list[float], random_init: bool = True):
     data = summary(yields, top1, random_init)
     models = pd.DataFrame(data["models"]).T
@@ -61,6 +81,7 @@ def make_results(yields: list[float], top1: list[float], random_init: bool = Tru
         models=models,
         accuracy=chapter.recognition_accuracy(models, STEPS),
         initialisations=chapter.initialisations(data["runs"], models),
+        joint_training=joint(0.9, 0.6),
     )
 
 
@@ -70,10 +91,21 @@ def verdicts(results: chapter.Results) -> dict[str, str]:
 
 def test_claims_follow_the_numbers():
     good = verdicts(make_results([100, 200, 300], [10.0, 20.0, 30.0]))
-    assert good == {"F4-yield": "holds", "F4-recognition": "holds", "A1-pretrained-init": "holds"}
+    assert good == {"F4-yield": "holds", "F4-recognition": "holds", "A1-pretrained-init": "holds",
+                    "D-joint-training": "inconclusive"}  # fmt: skip
     bad = verdicts(make_results([100, 300, 200], [30.0, 20.0, 10.0]))  # D1 -> D2 falls
     assert bad["F4-yield"] == "does not hold" and bad["F4-recognition"] == "does not hold"
     assert verdicts(make_results([100, 300, 305], [10.0, 30.0, 20.0]))["F4-yield"] == "inconclusive"
+
+
+def test_joint_training_claim_records_the_precision_interval_over_videos():
+    evidence = chapter.precision_evidence(joint(0.9, 0.6))
+    assert evidence.difference == pytest.approx(30.0, abs=5)
+    assert evidence.low < evidence.difference < evidence.high and evidence.low > 0
+    assert evidence.seeds == (1, 1) and evidence.queries == 20
+    assert evidence.verdict == "inconclusive" and "training seeds" in evidence.reason
+    table = joint(0.9, 0.6).table()
+    assert table.loc["no joint", "spottings"] == 3 * table.loc["joint", "spottings"] == 1200
 
 
 def test_yield_rises_at_every_dictionary_step_or_partly():

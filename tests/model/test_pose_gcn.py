@@ -71,3 +71,20 @@ def test_pose_encoder_gives_finite_clip_features_of_its_windows():
     again = encoder(changed, windows)
     torch.testing.assert_close(again[:, 0], out[:, 0])
     assert not torch.allclose(again[:, 1], out[:, 1])
+
+
+def test_load_parts_copies_only_the_named_parts():
+    source, target = PoseEncoder((4, 6)), PoseEncoder((4, 6))
+    target.load_parts(source.state_dict(), ["hands"])
+    for name, value in target.state_dict().items():
+        same = torch.equal(value, source.state_dict()[name])
+        assert same == (name.startswith("hands.") or name.endswith("adjacency")), name
+
+
+def test_load_parts_refuses_unknown_parts_and_other_sizes():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown pose encoder parts"):
+        PoseEncoder((4,)).load_parts({}, ["arms"])
+    with pytest.raises(ValueError, match="'hands' does not fit"):
+        PoseEncoder((4,)).load_parts(PoseEncoder((5,)).state_dict(), ["hands"])

@@ -43,7 +43,14 @@ def test_a_chapter_depends_on_its_own_experiment_module_only():
 
 
 def test_python_stages_depend_on_their_module_and_config():
-    for name in ("corpus", "features", "rgb_encoder", "spot_align"):
+    for name in (
+        "corpus",
+        "features",
+        "rgb_encoder",
+        "domain_encoder",
+        "pose_encoder",
+        "spot_align",
+    ):
         entry = stage(name)
         module_path = entry.module.replace(".", "/") + ".py"
         assert module_path in DVC[name]["deps"]

@@ -9,7 +9,9 @@ from slr_lib.model.seds import SEDSConfig
 from slr_lib.trainer.seds import SEDSTrainConfig
 from slr_lib.trainer.seds_study import (
     CICO_VARIANT,
+    POSE_VARIANT,
     SEDS_VARIANT,
+    PoseInit,
     Variant,
     build_variant,
     chance_rsum,
@@ -43,6 +45,21 @@ def test_variants_choose_streams_and_fusion():
     assert type(add.fusion).__name__ == "AddMLP"
 
 
+def test_a_pose_init_starts_the_pose_stream_from_the_pretrained_parts():
+    from slr_lib.model.pose_gcn import PoseEncoder
+
+    pretrained = PoseEncoder(BASE.gcn_dims).state_dict()
+    init = PoseInit(pretrained, ("hands", "temporal"))
+    model = build_variant(POSE_VARIANT, BASE, StandInText(), init)
+    encoder = model.streams["pose"].encoder.state_dict()
+    for name in ("hands.layers.0.weight.weight", "temporal.0.bias"):
+        assert torch.equal(encoder[name], pretrained[name]), name
+    assert not torch.equal(
+        encoder["body.layers.0.weight.weight"], pretrained["body.layers.0.weight.weight"]
+    )
+    build_variant(CICO_VARIANT, BASE, StandInText(), init)  # no pose stream: nothing to load
+
+
 def test_run_variant_keeps_the_loss_weights_and_scores_the_test_split(splits):
     torch.manual_seed(0)
     short = SEDSTrainConfig(epochs=2, batch_size=8, lr=3e-3)
@@ -50,6 +67,8 @@ def test_run_variant_keeps_the_loss_weights_and_scores_the_test_split(splits):
     assert "loss_pr" not in run.history.columns  # beta = 0 drops the Pose-RGB term
     assert len(run.history) == 2 and 1 <= run.best_epoch <= 2
     assert set(run.test) == {"t2v", "v2t"} and 0 <= run.test["t2v"]["R10"] <= 100
+    assert set(run.ranks) == {"test", "val"} and len(run.ranks["test"]) == len(splits["test"])
+    assert run.test["t2v"]["R10"] == pytest.approx(100 * np.mean(run.ranks["test"] < 10))
     table = metrics_table([run])
     assert table.loc["no L_pr", ("t2v", "R10")] == run.test["t2v"]["R10"]
     assert list(table.columns.get_level_values("metric")) == ["R1", "R5", "R10", "MedR"] * 2
