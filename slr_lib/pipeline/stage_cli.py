@@ -41,3 +41,13 @@ def stage_main(
         return 2
     run(config, args)
     return 0
+
+
+def into_out(run_stage: Callable[[C, Path], object]) -> Callable[[C, argparse.Namespace], None]:
+    """The `run` of a one-folder stage: create `--out`, then call `run_stage(config, out)`."""
+
+    def run(config: C, args: argparse.Namespace) -> None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        run_stage(config, args.out)
+
+    return run

@@ -14,7 +14,6 @@ Run as a stage: `python -m slr_lib.trainer.domain_encoder --out data/features/rg
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -109,18 +108,13 @@ def run_stage(section: DomainEncoderConfig, out: Path) -> dict[str, Any]:
     return meta
 
 
-def _run(section: DomainEncoderConfig, args: argparse.Namespace) -> None:
-    args.out.mkdir(parents=True, exist_ok=True)
-    run_stage(section, args.out)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Fine-tune the RGB clip encoder on the main corpus's pseudo-labels (CiCo's encoder)."""
-    from slr_lib.pipeline.stage_cli import stage_main
+    from slr_lib.pipeline.stage_cli import into_out, stage_main
 
     return stage_main(
-        DomainEncoderConfig, _run, prog="slr-domain-encoder", description=main.__doc__,
-        out="data/features/rgb_domain", argv=argv,
+        DomainEncoderConfig, into_out(run_stage), prog="slr-domain-encoder",
+        description=main.__doc__, out="data/features/rgb_domain", argv=argv,
     )  # fmt: skip
 
 

@@ -14,7 +14,6 @@ Run as a stage: `python -m slr_lib.trainer.pose_encoder --out data/features/pose
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -173,17 +172,12 @@ def run_stage(section: PoseEncoderConfig, out: Path) -> dict[str, Any]:
     return meta
 
 
-def _run(section: PoseEncoderConfig, args: argparse.Namespace) -> None:
-    args.out.mkdir(parents=True, exist_ok=True)
-    run_stage(section, args.out)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Pre-train SEDS' pose encoder on the related sign language's annotated signs."""
-    from slr_lib.pipeline.stage_cli import stage_main
+    from slr_lib.pipeline.stage_cli import into_out, stage_main
 
     return stage_main(
-        PoseEncoderConfig, _run, prog="slr-pose-encoder", description=main.__doc__,
+        PoseEncoderConfig, into_out(run_stage), prog="slr-pose-encoder", description=main.__doc__,
         out="data/features/pose_gcn", argv=argv,
     )  # fmt: skip
 

@@ -15,7 +15,6 @@ the SEDS chapters read them like any features folder, and the encoder's weights 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -108,17 +107,12 @@ def run_stage(section: RGBEncoderConfig, out: Path) -> dict[str, Any]:
     return meta
 
 
-def _run(section: RGBEncoderConfig, args: argparse.Namespace) -> None:
-    args.out.mkdir(parents=True, exist_ok=True)
-    run_stage(section, args.out)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Pre-train the RGB-like view's sign encoder and write the frozen clip features."""
-    from slr_lib.pipeline.stage_cli import stage_main
+    from slr_lib.pipeline.stage_cli import into_out, stage_main
 
     return stage_main(
-        RGBEncoderConfig, _run, prog="slr-rgb-encoder", description=main.__doc__,
+        RGBEncoderConfig, into_out(run_stage), prog="slr-rgb-encoder", description=main.__doc__,
         out="data/features/rgb_signs", argv=argv,
     )  # fmt: skip
 

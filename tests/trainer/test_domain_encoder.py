@@ -6,6 +6,7 @@ from slr_lib.data.features import read_ce_features
 from slr_lib.model.checkpoints import load_sign_model
 from slr_lib.trainer import rgb_encoder
 from slr_lib.trainer.domain_encoder import DomainEncoderConfig, read_pseudo_labels, run_stage
+from tests.trainer.test_rgb_encoder import tiny_section
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -28,14 +29,7 @@ def spottings(main, split: str) -> pd.DataFrame:
 def stage(generated, tmp_path_factory):
     folder, main, _ = generated
     encoder_dir = tmp_path_factory.mktemp("rgb_signs")
-    rgb_encoder.run_stage(
-        rgb_encoder.RGBEncoderConfig(
-            pretrain_dir=str(folder / "pretrain"), corpus_dir=str(folder / "main"),
-            epochs=1, batch_size=16, lr=0.01, lr_drop=0.8, width=8, embed_dim=12,
-            stride=4, image_size=16, pooled=4, seed=0,
-        ),
-        encoder_dir,
-    )  # fmt: skip
+    rgb_encoder.run_stage(tiny_section(folder), encoder_dir)
     labels = tmp_path_factory.mktemp("labels") / "D1.parquet"
     spottings(main, "train").to_parquet(labels)
     section = DomainEncoderConfig(

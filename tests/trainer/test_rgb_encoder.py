@@ -11,16 +11,20 @@ from slr_lib.trainer.rgb_encoder import RGBEncoderConfig, run_stage
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-@pytest.fixture(scope="module")
-def stage(generated, tmp_path_factory):
-    folder, main, pretrain = generated
-    section = RGBEncoderConfig(
+def tiny_section(folder) -> RGBEncoderConfig:
+    """A one-epoch pre-training of a tiny encoder on the generated corpora in `folder`."""
+    return RGBEncoderConfig(
         pretrain_dir=str(folder / "pretrain"), corpus_dir=str(folder / "main"),
         epochs=1, batch_size=16, lr=0.01, lr_drop=0.8, width=8, embed_dim=12,
         stride=4, image_size=16, pooled=4, seed=0,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stage(generated, tmp_path_factory):
+    folder, main, pretrain = generated
     out = tmp_path_factory.mktemp("rgb_signs")
-    return run_stage(section, out), out, main, pretrain
+    return run_stage(tiny_section(folder), out), out, main, pretrain
 
 
 def test_the_encoder_is_pretrained_on_the_related_language_only(stage):
