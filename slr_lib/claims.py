@@ -72,7 +72,7 @@ def render_ledger(
                 f"{claim.ours} ({res.profile} profile; {res.data})",
                 _MARK[claim.verdict],
                 claim.evidence or "single measurement; rule in the chapter",
-                _stability_cell(claim, stability),
+                _stability_cell(claim, res.profile, stability),
                 f"{{doc}}`{res.title} </{chapter_dir}/{res.chapter}>`",
             ]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
@@ -85,21 +85,22 @@ def _stability_lines(
     """The paragraph on the second run: what it was and how many verdicts it changed."""
     if stability is None:
         return ["No second run with another thread count has been compared yet.", ""]
-    status = Counter(stability.status(c.id, c.verdict) for _, c in rows)
+    status = Counter(stability.status(c.id, c.verdict, r.profile) for r, c in rows)
     return [
         f"A second full run ({stability.other}) was compared with this one "
         f"({stability.reference}), which stands in for another machine: a claim whose verdict "
         f"differed between the two is marked **unstable** ({status['unstable']} of "
-        f"{status['stable'] + status['unstable']} compared; {status['not compared']} new or "
-        "re-run since). {doc}`reproduce` says which numbers moved and by how much.",
+        f"{status['stable'] + status['unstable']} compared at the {stability.profile} profile; "
+        f"{status['not compared']} new, re-run since or of another profile). {{doc}}`reproduce` "
+        "says which numbers moved and by how much.",
         "",
     ]
 
 
-def _stability_cell(claim: Claim, stability: Stability | None) -> str:
+def _stability_cell(claim: Claim, profile: str, stability: Stability | None) -> str:
     if stability is None:
         return "not compared"
-    status = stability.status(claim.id, claim.verdict)
+    status = stability.status(claim.id, claim.verdict, profile)
     if status == "unstable":
         return f"**unstable**: {stability.verdicts[claim.id][1]} there"
     return status

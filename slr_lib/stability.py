@@ -31,12 +31,14 @@ class Stability:
 
     reference: str  # how the committed results were run
     other: str  # how the second run was run
+    profile: str  # the profile both runs used
     verdicts: dict[str, tuple[str, str]]  # claim id -> (reference verdict, other verdict)
     numbers: dict[str, dict[str, Any]]  # chapter -> numbers, differing, largest difference
 
-    def status(self, claim_id: str, verdict: str) -> str:
-        """ "stable", "unstable", or "not compared" (a new claim, or results re-run since)."""
-        if claim_id not in self.verdicts or self.verdicts[claim_id][0] != verdict:
+    def status(self, claim_id: str, verdict: str, profile: str) -> str:
+        """The claim's standing: "stable", "unstable", or "not compared" (a new claim, results
+        re-run since, or another profile)."""
+        if profile != self.profile or self.verdicts.get(claim_id, ("",))[0] != verdict:
             return "not compared"
         reference, other = self.verdicts[claim_id]
         return "stable" if reference == other else "unstable"
@@ -45,6 +47,7 @@ class Stability:
         return {
             "reference": self.reference,
             "other": self.other,
+            "profile": self.profile,
             "verdicts": {k: list(v) for k, v in sorted(self.verdicts.items())},
             "numbers": self.numbers,
         }
@@ -53,7 +56,7 @@ class Stability:
     def from_json(cls, data: Mapping[str, Any]) -> Stability:
         try:
             return cls(
-                str(data["reference"]), str(data["other"]),
+                str(data["reference"]), str(data["other"]), str(data["profile"]),
                 {k: (str(a), str(b)) for k, (a, b) in data["verdicts"].items()},
                 dict(data["numbers"]),
             )  # fmt: skip
@@ -83,10 +86,15 @@ def flat_numbers(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, floa
 
 
 def number_changes(reference: ChapterResults, other: ChapterResults) -> dict[str, Any]:
-    """How many of a chapter's numbers the two runs share, how many differ, the largest gap."""
+    """How many of a chapter's numbers the two runs share, how many differ, and the one that
+    moved most relative to its size."""
     ours, theirs = flat_numbers(reference.metrics), flat_numbers(other.metrics)
     shared = sorted(set(ours) & set(theirs))
-    gaps = {k: abs(ours[k] - theirs[k]) for k in shared if abs(ours[k] - theirs[k]) > SAME}
+    gaps = {
+        k: abs(ours[k] - theirs[k]) / max(abs(ours[k]), abs(theirs[k]))
+        for k in shared
+        if abs(ours[k] - theirs[k]) > SAME
+    }
     largest = max(gaps, key=gaps.get) if gaps else None
     return {
         "numbers": len(shared),
@@ -99,7 +107,10 @@ def number_changes(reference: ChapterResults, other: ChapterResults) -> dict[str
 def compare_runs(
     reference: Sequence[ChapterResults], other: Sequence[ChapterResults], labels: tuple[str, str]
 ) -> Stability:
-    """The stability of every claim and chapter that both runs have."""
+    """The stability of every claim and chapter that both runs have (of one profile)."""
+    profiles = {r.profile for r in [*reference, *other]}
+    if len(profiles) != 1:
+        raise ValueError(f"the runs to compare must share one profile, found {sorted(profiles)}")
     theirs = {r.chapter: r for r in other}
     verdicts, numbers = {}, {}
     for chapter in reference:
@@ -110,7 +121,7 @@ def compare_runs(
             if claim.id in their_claims:
                 verdicts[claim.id] = (claim.verdict, their_claims[claim.id])
         numbers[chapter.chapter] = number_changes(chapter, theirs[chapter.chapter])
-    return Stability(labels[0], labels[1], verdicts, numbers)
+    return Stability(labels[0], labels[1], profiles.pop(), verdicts, numbers)
 
 
 def _results(folder: Path) -> list[ChapterResults]:

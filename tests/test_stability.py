@@ -17,10 +17,11 @@ def test_a_claim_is_unstable_when_the_runs_disagree():
     ours = [with_metrics(chapter("a", "holds", "inconclusive"), t={"R1": 1.0, "R5": 2.0})]
     theirs = [with_metrics(chapter("a", "holds", "does not hold"), t={"R1": 1.5, "R5": 2.0})]
     found = stability.compare_runs(ours, theirs, ("2 threads", "1 thread"))
-    assert found.status("a-0", "holds") == "stable"
-    assert found.status("a-1", "inconclusive") == "unstable"
-    assert found.status("a-1", "holds") == "not compared"  # re-run since the comparison
-    assert found.status("b-0", "holds") == "not compared"
+    assert found.status("a-0", "holds", "tiny") == "stable"
+    assert found.status("a-1", "inconclusive", "tiny") == "unstable"
+    assert found.status("a-1", "holds", "tiny") == "not compared"  # re-run since the comparison
+    assert found.status("b-0", "holds", "tiny") == "not compared"
+    assert found.status("a-0", "holds", "small") == "not compared"  # another profile
     assert found.numbers["a"] == {
         "numbers": 2, "differing": 1, "largest": {"key": "t/R1", "reference": 1.0, "other": 1.5}
     }  # fmt: skip
@@ -31,7 +32,7 @@ def test_the_ledger_marks_unstable_claims_and_counts_them():
     found = stability.compare_runs(ours, [chapter("a", "holds", "holds")], ("2 t", "1 t"))
     page = render_ledger(ours, stability=found)
     assert "**unstable**: holds there" in page
-    assert "(1 of 2 compared; 0 new or re-run since)" in page
+    assert "(1 of 2 compared at the tiny profile; 0 new, re-run since or of another" in page
     assert "No second run" in render_ledger(ours)
 
 
@@ -46,6 +47,12 @@ def test_the_command_writes_a_file_the_ledger_reads(tmp_path):
     )  # fmt: skip
     read = stability.read_stability(out)
     assert read.verdicts == {"a-0": ("holds", "does not hold")} and read.other == "1 thread"
+
+
+def test_runs_of_different_profiles_are_refused():
+    small = dataclasses.replace(chapter("a", "holds"), profile="small")
+    with pytest.raises(ValueError, match="one profile"):
+        stability.compare_runs([chapter("a", "holds")], [small], ("x", "y"))
 
 
 def test_a_broken_file_is_named(tmp_path):

@@ -26,7 +26,7 @@ from slr_lib.papers.seds import TABLE_1, TABLE_4
 from slr_lib.papers.table import PaperTable
 from slr_lib.paths import project_path
 from slr_lib.results import ChapterResults, Claim, read_results
-from slr_lib.trainer.seds import similarities
+from slr_lib.trainer.seds import evaluate, similarities
 from slr_lib.trainer.seds_study import (
     CICO_VARIANT,
     POSE_VARIANT,
@@ -97,6 +97,7 @@ class Results:
     scoreboard: Scoreboard[str]
     examples: Examples
     ranks: dict[str, RankRuns]  # per-query T2V ranks of every seed, what the verdicts read
+    seds_streams: pd.DataFrame  # SEDS's own pose, RGB and fused streams on test (seed means)
 
 
 def train_models(config: Config, setup: SEDSSetup) -> dict[str, list[VariantRun]]:
@@ -176,7 +177,19 @@ def run(config: Config, setup: SEDSSetup | None = None) -> Results:
         scoreboard=Scoreboard(runs, setup.n_test),
         examples=fig7_examples(runs, setup.splits["test"], config.n_examples),
         ranks={name: rank_runs(seeds, setup.n_test) for name, seeds in seed_runs.items()},
+        seds_streams=stream_table(seed_runs["SEDS"], setup.splits["test"]),
     )
+
+
+def stream_table(runs: list[VariantRun], test: SEDSSplit) -> pd.DataFrame:
+    """Test T2V R@10, R@50 and MeanR of each stream of the trained SEDS models (mean over
+    seeds): which stream carries what the fused one retrieves."""
+    streams = [*runs[0].model.config.streams, "fusion"]
+    rows = {
+        stream: pd.DataFrame([evaluate(r.model, test, stream)["t2v"] for r in runs]).mean()
+        for stream in streams
+    }
+    return pd.DataFrame(rows).T[["R10", "R50", "MeanR"]]
 
 
 def seds_beats_cico(ranks: Mapping[str, RankRuns]) -> Evidence:
@@ -292,6 +305,10 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
             "runs": {
                 n: {**r.test, "best_epoch": r.best_epoch, "seconds": r.seconds}
                 for n, r in results.runs.items()
+            },
+            "seds_streams": {
+                stream: {m: float(v) for m, v in row.items()}
+                for stream, row in results.seds_streams.iterrows()
             },
         },
         claims=claims(results),

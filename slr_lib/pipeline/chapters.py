@@ -31,8 +31,15 @@ class Stage:
     @property
     def cmd(self) -> str:
         if self.is_chapter:
-            return f"slr-stage {self.name}"
-        return f"python -m {self.module} {self.args}".strip()
+            return f"{ONE_THREAD} slr-stage {self.name}"
+        return f"{ONE_THREAD} python -m {self.module} {self.args}".strip()
+
+
+ONE_THREAD = "OMP_NUM_THREADS=1 MKL_NUM_THREADS=1"
+"""Every stage runs its numerical libraries on one thread: its numbers then do not depend on how
+many cores a machine has (floating-point sums follow the thread count), and on a 2-core machine a
+stage spends several times less CPU than with PyTorch's default of one thread per core
+(`book/reproduce.md`, "Where the time goes")."""
 
 
 SIM = "data/simulated"

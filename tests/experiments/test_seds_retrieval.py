@@ -79,6 +79,7 @@ def results(seds: float, cico: float, pose: float, sa_comb_r10: float = 30.0, se
         scoreboard=Scoreboard(runs, N_TEST),
         examples=examples,
         ranks=ranks,
+        seds_streams=pd.DataFrame({"R10": [1.0], "R50": [2.0], "MeanR": [3.0]}, index=["pose"]),
     )
 
 
@@ -191,5 +192,6 @@ def test_run_trains_three_models_and_scores_them(generated, tmp_path):
     assert res.scoreboard.n_test == len(splits["test"])
     assert len(res.examples.picked) <= config.n_examples
     assert set(res.examples.scores) == set(seds_retrieval.FIG7_ENCODERS)
+    assert list(res.seds_streams.index) == ["pose", "rgb", "fusion"]
     chapter = seds_retrieval.chapter_results(config, "tiny", res)
     json.dumps(chapter.to_json())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from slr_lib.pipeline.chapters import STAGES, chapters, stage
+from slr_lib.pipeline.chapters import ONE_THREAD, STAGES, chapters, stage
 from slr_lib.pipeline.imports import closure, imported_modules
 from slr_lib.pipeline.wiring import RUN, generated, main, render_toc
 from tests.conftest import ROOT
@@ -70,3 +70,10 @@ def test_imports_are_followed_through_the_package(tmp_path):
     assert imported_modules("from slr_lib.sub import b") == {"slr_lib.sub", "slr_lib.sub.b"}
     found = closure(tmp_path, ["from slr_lib.sub import b"])
     assert found == ["slr_lib/c.py", "slr_lib/sub/__init__.py", "slr_lib/sub/b.py"]
+
+
+def test_every_stage_runs_on_one_thread():
+    """Numbers must not depend on the machine's core count (book/reproduce.md)."""
+    for entry in STAGES:
+        assert DVC[entry.name]["cmd"].startswith(f"{ONE_THREAD} "), entry.name
+    assert "OMP_NUM_THREADS=1" in ONE_THREAD
