@@ -115,10 +115,15 @@ def effect_from_paper(
 ) -> float:
     """The effect size a rank comparison records before it runs: `EFFECT_SHARE` of the paper's
     relative improvement, applied to our worse model's `metric` (0 when the paper shows none)."""
+    return effect_on(paper_better, paper_worse, METRICS[metric](np.asarray(worse.test)))
+
+
+def effect_on(paper_better: float, paper_worse: float, ours_worse: float) -> float:
+    """`EFFECT_SHARE` of the paper's relative improvement, applied to our worse figure
+    `ours_worse` (0 when the paper shows none)."""
     if paper_worse <= 0:
         return 0.0
-    gain = max(paper_better - paper_worse, 0.0) / paper_worse
-    return EFFECT_SHARE * gain * METRICS[metric](np.asarray(worse.test))
+    return float(EFFECT_SHARE * max(paper_better - paper_worse, 0.0) / paper_worse * ours_worse)
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,8 @@ def compare_ranks(
         seeds=(better.seeds, worse.seeds), queries=int(np.shape(better.test)[1]),
         validation=validation,
     )  # fmt: skip
-    verdict, reason = _rank_rule(better, worse, low, high, effect, validation, names)
+    verdict, reason = _rank_rule(dict(zip(names, (better, worse), strict=True)), low, high,
+                                 effect, validation)  # fmt: skip
     return Evidence(**found, verdict=verdict, reason=reason)
 
 
@@ -196,17 +202,12 @@ def compare_to_value(
     """Verdict on "`runs` beat a fixed reference `value`" (a figure whose per-query ranks are
     not at hand): the interval is the model's own, less `value`; then the rank rule."""
     score, low, high = bootstrap_score(runs.test, METRICS[metric])
-    validation = None  # the reference is a test figure: no validation counterpart
-    if not above_chance(runs):
-        verdict, reason = "inconclusive", f"At chance on test R@10: {names[0]}; not compared."
-    else:
-        verdict, reason = interval_verdict(
-            low - value, high - value, effect, validation, {names[0]: runs.seeds}
-        )
+    # the reference is a test figure: no validation counterpart
+    verdict, reason = _rank_rule({names[0]: runs}, low - value, high - value, effect, None)
     return Evidence(
         metric=metric, difference=score - value, low=low - value, high=high - value,
         effect=effect, seeds=(runs.seeds, 0), queries=int(np.shape(runs.test)[1]),
-        validation=validation, verdict=verdict, reason=reason,
+        validation=None, verdict=verdict, reason=reason,
     )  # fmt: skip
 
 
@@ -236,19 +237,17 @@ def turned_round(found: Evidence, why: str) -> Evidence:
 
 
 def _rank_rule(
-    better: RankRuns,
-    worse: RankRuns,
+    models: Mapping[str, RankRuns],
     low: float,
     high: float,
     effect: float,
     validation: float | None,
-    names: tuple[str, str],
 ) -> tuple[str, str]:
-    at_chance = [n for n, r in zip(names, (better, worse), strict=True) if not above_chance(r)]
+    """The chance gate on every named model, then `interval_verdict`."""
+    at_chance = [name for name, runs in models.items() if not above_chance(runs)]
     if at_chance:
         return "inconclusive", f"At chance on test R@10: {' and '.join(at_chance)}; not compared."
-    seeds = dict(zip(names, (better.seeds, worse.seeds), strict=True))
-    return interval_verdict(low, high, effect, validation, seeds)
+    return interval_verdict(low, high, effect, validation, {n: r.seeds for n, r in models.items()})
 
 
 def interval_verdict(

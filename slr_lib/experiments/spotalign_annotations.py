@@ -27,9 +27,9 @@ from slr_lib.spotting.stage import load_spottings
 from slr_lib.verdicts import (
     BOOTSTRAP_SAMPLES,
     BOOTSTRAP_SEED,
-    EFFECT_SHARE,
     Evidence,
     compare_values,
+    effect_on,
     interval_verdict,
     percentile_interval,
     rises_at_every_step,
@@ -179,7 +179,7 @@ def precision_evidence(joint: JointTraining) -> Evidence:
         SEC_D.value("M+D1 (BSL-1K, no joint fine-tuning)", "Acc. top-5"),
     )
     worse = 100.0 * counts[1][:, 0].sum() / counts[1][:, 1].sum()
-    effect = float(EFFECT_SHARE * (paper[0] - paper[1]) / paper[1] * worse)
+    effect = effect_on(*paper, worse)
     seeds = {"the jointly fine-tuned recogniser": 1, "the pre-trained recogniser": 1}
     verdict, reason = interval_verdict(low, high, effect, None, seeds)
     return Evidence(
