@@ -221,12 +221,58 @@ def best_option(options: Mapping[str, RankRuns], candidate: str, metric: str = "
     score = METRICS[metric]
     ranked = sorted(options, key=lambda name: score(options[name].test), reverse=True)
     if ranked[0] == candidate:
+        runner_up = ranked[1 if len(ranked) > 1 else 0]  # alone: compared with itself
         return compare_ranks(
-            options[candidate], options[ranked[1]], 0.0, metric, (candidate, ranked[1])
+            options[candidate], options[runner_up], 0.0, metric, (candidate, runner_up)
         )
     best = ranked[0]
     found = compare_ranks(options[best], options[candidate], 0.0, metric, (best, candidate))
     return turned_round(found, f"{best} scores best, not {candidate}.")
+
+
+def best_is_interior(options: Mapping[float, RankRuns], metric: str = "R@10") -> Evidence:
+    """Verdict on "the optimum of a swept value is interior" (neither end of `options`, keyed
+    by the value) by the rank policy: the best value against the runner-up (effect 0). Holds
+    when an interior value is best and beats the runner-up; does not hold when an end is best
+    and beats it; inconclusive otherwise, and always with fewer than three values."""
+    score = METRICS[metric]
+    ranked = sorted(options, key=lambda value: score(options[value].test), reverse=True)
+    best, runner_up = ranked[0], ranked[1 if len(ranked) > 1 else 0]
+    found = compare_ranks(
+        options[best], options[runner_up], 0.0, metric, (f"{best:g}", f"{runner_up:g}")
+    )
+    if len(options) < 3:
+        return replace(found, verdict="inconclusive", reason="Fewer than 3 values: no interior.")
+    if min(options) < best < max(options):
+        return replace(found, reason=f"Interior value {best:g} scores best. {found.reason}")
+    return turned_round(found, f"An end of the sweep ({best:g}) scores best.")
+
+
+def compare_measurements(
+    better: np.ndarray,
+    worse: np.ndarray,
+    effect: float,
+    metric: str,
+    score: Callable[[np.ndarray], float] = np.mean,
+    validation: float | None = None,
+    names: tuple[str, str] = ("the first model", "the second model"),
+    unit: str = "test items",
+    digits: int = 2,
+) -> Evidence:
+    """Verdict on "`score(better)` is higher than `score(worse)`" for a per-item measurement of
+    trained models that is not a retrieval rank (so no chance gate): `better` and `worse` are
+    (seeds, items) arrays over the same items; the interval resamples items and each side's
+    seeds (`bootstrap_difference`), then `interval_verdict` with the other split's difference
+    `validation`."""
+    better, worse = np.asarray(better, dtype=float), np.asarray(worse, dtype=float)
+    diff, low, high = bootstrap_difference(better, worse, score)
+    seeds = dict(zip(names, (better.shape[0], worse.shape[0]), strict=True))
+    verdict, reason = interval_verdict(low, high, effect, validation, seeds)
+    return Evidence(
+        metric=metric, difference=diff, low=low, high=high, effect=effect,
+        seeds=(better.shape[0], worse.shape[0]), queries=better.shape[1], validation=validation,
+        verdict=verdict, reason=reason, unit=unit, digits=digits,
+    )  # fmt: skip
 
 
 def turned_round(found: Evidence, why: str) -> Evidence:
@@ -302,16 +348,6 @@ def matches(ours: Mapping[str, float], paper: Mapping[str, float]) -> str:
 def similar(a: float, b: float, tolerance: float = 0.1) -> str:
     """Verdict on "`a` and `b` are about the same": within `tolerance` of the larger one."""
     return "holds" if abs(a - b) <= tolerance * max(a, b) else "does not hold"
-
-
-def interior(values: Sequence[float], best: float) -> str:
-    """Verdict on "the optimum is interior": the `best` of the swept `values` is neither end.
-
-    Fewer than three values leave no interior: "inconclusive".
-    """
-    if len(values) < 3:
-        return "inconclusive"
-    return "holds" if min(values) < best < max(values) else "does not hold"
 
 
 def rises_at_every_step(values: Sequence[float], tolerance: float = 0.0) -> str:

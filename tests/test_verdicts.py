@@ -1,17 +1,19 @@
+import numpy as np
 import pytest
 
 from slr_lib.verdicts import (
     above_chance,
+    best_is_interior,
     best_option,
     bootstrap_difference,
     bootstrap_score,
+    compare_measurements,
     compare_ranks,
     compare_to_value,
     compare_values,
     effect_from_paper,
     gate,
     geometric_mean,
-    interior,
     interval_verdict,
     matches,
     similar,
@@ -114,10 +116,29 @@ def test_matches_is_for_exact_quantities():
     assert matches({"MedR": 1174.0}, {"MedR": 1174.5}) == "does not hold"
 
 
-def test_similar_and_interior():
-    assert interior([0.0, 0.4, 0.8], 0.4) == "holds"
-    assert interior([0.0, 0.4, 0.8], 0.8) == "does not hold"
-    assert interior([0.0, 0.8], 0.8) == "inconclusive"
+def test_an_interior_optimum_must_beat_the_runner_up():
+    sweep = {0.0: model(0.2, seed=1), 0.4: model(0.5, seed=2), 0.8: model(0.25, seed=3)}
+    assert best_is_interior(sweep).verdict == "holds"
+    end = {**sweep, 0.8: model(0.7, seed=3)}
+    assert best_is_interior(end).verdict == "does not hold"
+    close = {**sweep, 0.8: model(0.5, seed=3)}
+    assert best_is_interior(close).verdict == "inconclusive"
+    two = best_is_interior({0.0: model(0.2, seed=1), 0.4: model(0.5, seed=2)})
+    assert two.verdict == "inconclusive" and "Fewer than 3" in two.reason
+    assert best_is_interior({0.4: model(0.5)}).verdict == "inconclusive"
+
+
+def test_compare_measurements_has_no_chance_gate_but_needs_seeds():
+    rng = np.random.default_rng(0)
+    high, low = rng.normal(1.0, 0.2, (3, 200)), rng.normal(0.5, 0.2, (3, 200))
+    found = compare_measurements(high, low, 0.1, "gap", validation=0.4, unit="pairs")
+    assert found.verdict == "holds" and "200 pairs" in found.describe()
+    assert compare_measurements(low, high, 0.1, "gap").verdict == "does not hold"
+    assert compare_measurements(high, low, 0.1, "gap", validation=-0.1).verdict == "inconclusive"
+    assert compare_measurements(high[:1], low[:1], 0.1, "gap").verdict == "inconclusive"
+
+
+def test_similar():
     assert similar(100.0, 110.0) == "holds"
     assert similar(100.0, 112.0) == "does not hold"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -13,11 +14,13 @@ from slr_lib.config import ParamsError
 from slr_lib.data_loader.seds import build_seds_splits
 from slr_lib.experiments import seds_ablations
 from slr_lib.experiments.seds_setup import Scoreboard, SEDSSetup
+from slr_lib.metrics import rank_metrics
 from slr_lib.papers.seds import TABLE_5, TABLE_6
 from slr_lib.trainer.seds_study import Variant, VariantRun
+from tests.ranks import rank_runs
 from tests.seds_stand_ins import StandInText, made_up_rgb
 
-N_TEST = 40  # chance T2V RSum 40, so a run has learned above an RSum of 80
+N_TEST = 300  # the stand-in ranks' videos: chance T2V R@10 3.3 %
 
 CONFIG = seds_ablations.Config(
     corpus_dir="data/simulated/main",
@@ -35,7 +38,7 @@ CONFIG = seds_ablations.Config(
     warmup=0.1,
     alpha=0.8,
     beta=0.4,
-    seeds=[0],
+    seeds=[0, 1, 2],
     fusions=["add_mlp", "concat_mlp", "cgaf"],
     alphas=[0.0, 0.8, 1.6],
     betas=[0.0, 0.4, 0.8],
@@ -43,32 +46,42 @@ CONFIG = seds_ablations.Config(
 )
 
 
-def fake_run(key, rsum: float) -> VariantRun:
-    """A 'trained' run with T2V and V2T RSum `rsum` (R@1, R@5, R@10 = 10 %, 30 %, 60 % of it)."""
-    one = {"R1": 0.1 * rsum, "R5": 0.3 * rsum, "R10": 0.6 * rsum, "MedR": 3.0}
-    one["geometric_mean_R1_R5_R10"] = 0.3 * rsum
-    test = {"t2v": dict(one), "v2t": dict(one)}
+def fake_run(key, ranks) -> VariantRun:
+    """A 'trained' run whose test metrics are those of `ranks` (all seeds pooled)."""
+    t2v = rank_metrics(ranks.test.ravel())
+    test = {"t2v": t2v, "v2t": dict(t2v)}
     return VariantRun(seds_ablations.variant(key), None, pd.DataFrame(), 1, test, 2.5)
 
 
-def results(rsums=None, gap_with: float = 0.1, gap_without: float = 0.3, config=CONFIG):
-    """Hand-made results: every wanted run at RSum 100 unless `rsums` says otherwise."""
-    rsums = rsums or {}
-    runs = {k: fake_run(k, rsums.get(k, 100.0)) for k in seds_ablations.wanted_runs(config)}
+def results(rates=None, gap_with: float = 0.1, gap_without: float = 0.3, config=CONFIG):
+    """Hand-made results: every wanted run's own video first at rate 0.3 unless `rates` says
+    otherwise, over the config's seeds; matched-pair gaps around `gap_with` and `gap_without`."""
+    rates, seeds = rates or {}, len(config.seeds)
+    ranks = {
+        k: rank_runs(rates.get(k, 0.3), seeds=seeds, queries=N_TEST, seed=i)
+        for i, k in enumerate(seds_ablations.wanted_runs(config))
+    }
+    runs = {k: fake_run(k, r) for k, r in ranks.items()}
+    rng = np.random.default_rng(0)
+    gaps = {
+        label: {split: np.abs(rng.normal(gap, 0.05, (seeds, N_TEST))) for split in ("test", "val")}
+        for label, gap in (("with", gap_with), ("without", gap_without))
+    }
     matched = pd.DataFrame(
         {
             label: {
                 "mean E, pose-text": 0.2,
                 "mean E, RGB-text": 0.3,
                 "mean E, fusion-text": 0.4,
-                "mean |pose - RGB| per pair": gap,
+                seds_ablations.GAP: float(gaps[label]["test"].mean()),
             }
-            for label, gap in (("with", gap_with), ("without", gap_without))
+            for label in gaps
         }
     )
     alpha, beta = config.alpha, config.beta
     return seds_ablations.Results(
         runs=runs,
+        ranks=ranks,
         scoreboard=Scoreboard(runs, N_TEST),
         table5=pd.DataFrame(),
         table6=pd.DataFrame(),
@@ -77,6 +90,7 @@ def results(rsums=None, gap_with: float = 0.1, gap_without: float = 0.3, config=
         pair=0,
         matrices={},
         matched=matched,
+        gaps=gaps,
     )
 
 
@@ -96,30 +110,42 @@ def test_each_wanted_run_once_in_sorted_order():
 
 def test_cgaf_best_flips_with_the_numbers():
     cgaf = ("cgaf", 0.8, 0.4)
-    assert verdicts(results({cgaf: 150.0}))["S-T5-cgaf-best"] == "holds"
-    assert verdicts(results({cgaf: 90.0}))["S-T5-cgaf-best"] == "does not hold"
-    assert verdicts(results({cgaf: 150.0, ("add_mlp", 0.8, 0.4): 60.0}))["S-T5-cgaf-best"] == (
-        "inconclusive"  # Add-MLP near chance
+    assert verdicts(results({cgaf: 0.6}))["S-T5-cgaf-best"] == "holds"
+    assert verdicts(results({cgaf: 0.1}))["S-T5-cgaf-best"] == "does not hold"
+    assert verdicts(results({cgaf: 0.32}))["S-T5-cgaf-best"] == "inconclusive"  # a tie
+    assert verdicts(results({cgaf: 0.6, ("add_mlp", 0.8, 0.4): 0.0}))["S-T5-cgaf-best"] == (
+        "holds"  # Add-MLP at chance is not the runner-up
     )
     alone = replace(CONFIG, fusions=["cgaf"])
-    assert verdicts(results({cgaf: 150.0}, config=alone), alone)["S-T5-cgaf-best"] == (
+    assert verdicts(results({cgaf: 0.6}, config=alone), alone)["S-T5-cgaf-best"] == (
         "inconclusive"  # nothing to compare with
     )
 
 
+def test_fewer_than_three_seeds_decide_nothing():
+    one = replace(CONFIG, seeds=[0])
+    got = verdicts(results({("cgaf", 0.8, 0.4): 0.6}, config=one), one)
+    assert set(got.values()) == {"inconclusive"}
+
+
+def test_every_claim_records_its_evidence():
+    for claim in seds_ablations.claims(results(), CONFIG):
+        assert "95 % interval" in claim.evidence and "seeds" in claim.evidence, claim.id
+
+
 def test_alignment_helps_and_closes_the_gap():
-    got = verdicts(results({("cgaf", 0.8, 0.4): 150.0}))
+    got = verdicts(results({("cgaf", 0.8, 0.4): 0.6}))
     assert got["S-T6-alignment-helps"] == "holds"
     assert got["S-F6-alignment-closes-gap"] == "holds"
-    got = verdicts(results({("cgaf", 0.8, 0.0): 150.0}, gap_with=0.3, gap_without=0.1))
+    got = verdicts(results({("cgaf", 0.8, 0.0): 0.6}, gap_with=0.3, gap_without=0.1))
     assert got["S-T6-alignment-helps"] == "does not hold"
     assert got["S-F6-alignment-closes-gap"] == "does not hold"
 
 
 def test_interior_optimum_of_the_sweeps():
-    got = verdicts(results({("cgaf", 0.8, 0.4): 150.0}))
+    got = verdicts(results({("cgaf", 0.8, 0.4): 0.6}))
     assert got["S-F5-alpha-interior"] == got["S-F5-beta-interior"] == "holds"
-    got = verdicts(results({("cgaf", 1.6, 0.4): 150.0, ("cgaf", 0.8, 0.0): 150.0}))
+    got = verdicts(results({("cgaf", 1.6, 0.4): 0.6, ("cgaf", 0.8, 0.0): 0.6}))
     assert got["S-F5-alpha-interior"] == got["S-F5-beta-interior"] == "does not hold"
     two = replace(CONFIG, alphas=[0.0, 0.8])
     assert verdicts(results(config=two), two)["S-F5-alpha-interior"] == "inconclusive"
@@ -139,7 +165,7 @@ def test_chapter_results_are_plain_numbers():
     assert len(chapter.claims) == 5
     assert set(chapter.metrics["table5"]) == {"Add-MLP", "Concat-MLP", "CGAF"}
     assert list(chapter.metrics["alpha_t2v_rsum"]) == ["0", "0.8", "1.6"]
-    assert chapter.metrics["matched_similarity"]["with"]["mean |pose - RGB| per pair"] == 0.1
+    assert 0.05 < chapter.metrics["matched_similarity"]["with"][seds_ablations.GAP] < 0.15
     json.dumps(chapter.to_json())
 
 
@@ -158,10 +184,14 @@ def test_run_with_and_without_alignment(generated):
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
     setup = SEDSSetup(corpus, meta, splits, StandInText())
-    config = replace(CONFIG, fusions=["cgaf"], alphas=[0.8], betas=[0.4], heatmap_pair=99)
+    config = replace(
+        CONFIG, fusions=["cgaf"], alphas=[0.8], betas=[0.4], heatmap_pair=99, seeds=[0, 1]
+    )
     torch.manual_seed(0)
     res = seds_ablations.run(config, setup)
     assert list(res.runs) == [("cgaf", 0.8, 0.0), ("cgaf", 0.8, 0.4)]
+    assert res.ranks[("cgaf", 0.8, 0.4)].seeds == 2
+    assert res.gaps["with"]["val"].shape == (2, len(splits["val"]))
     assert list(res.table6.index) == ["without", "with"]
     assert res.pair == len(splits["test"]) - 1
     assert set(res.matrices["with"]) == {"pose", "rgb", "fusion"}
