@@ -49,6 +49,7 @@ RGB_SIGNS = "data/features/rgb_signs"
 RGB_DOMAIN = "data/features/rgb_domain"
 POSE_GCN = "data/features/pose_gcn"
 SPOTALIGN = "data/spotalign"
+RECOGNISER_SEEDS = "data/recogniser_seeds"
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -82,6 +83,14 @@ STAGES: tuple[Stage, ...] = (
         writes=(SPOTALIGN,),
         module="slr_lib.spotting.stage",
         args=f"--out {SPOTALIGN}",
+    ),
+    Stage(
+        "recogniser_seeds",
+        "slr_lib.spotting.seeds:RecogniserSeedsConfig",
+        reads=(SIM,),
+        writes=(RECOGNISER_SEEDS,),
+        module="slr_lib.spotting.seeds",
+        args=f"--out {RECOGNISER_SEEDS}",
     ),
     Stage(
         "domain_encoder",

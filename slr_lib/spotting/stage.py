@@ -179,27 +179,72 @@ def export_model(
     features: Mapping[str, np.ndarray],
     stride: int,
     with_recognition: bool = True,
+    with_clips: bool = True,
 ) -> None:
-    """Weights, clip features for CM, and per-window recognition for SR."""
+    """Weights, clip features for CM (`with_clips`), and per-window recognition for SR on the
+    val and test videos (`with_recognition`)."""
     save_sign_model(out / "models" / f"{name}.pt", model)
     split_of = corpus.videos.set_index("video_id")["split"]
     clips, recognition = {}, {}
     for video_id, frames in features.items():
+        evaluated = with_recognition and split_of[video_id] in EVALUATED_SPLITS
+        if not (with_clips or evaluated):
+            continue
         dense = dense_outputs(model.model, frames)
-        clips[video_id] = dense.embeddings[::stride].astype(np.float16)
-        if with_recognition and split_of[video_id] in EVALUATED_SPLITS:
+        if with_clips:
+            clips[video_id] = dense.embeddings[::stride].astype(np.float16)
+        if evaluated:
             recognition[video_id] = (dense.labels, dense.probabilities)
-    folder = out / "features" / name
-    write_ce_features(folder / "main_videos.pkl", clips)
-    meta = {"encoder": "sign_recognition", "model": name, "view": "pose",
-            "window": WINDOW, "stride": stride}  # fmt: skip
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    if with_clips:
+        folder = out / "features" / name
+        write_ce_features(folder / "main_videos.pkl", clips)
+        meta = {"encoder": "sign_recognition", "model": name, "view": "pose",
+                "window": WINDOW, "stride": stride}  # fmt: skip
+        (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     if with_recognition:
         save_recognition(out / "recognition" / f"{name}.npz", recognition)
 
 
-def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
-    """Train and export every model; return the summary written to `summary.json`."""
+@dataclass
+class Trained:
+    """Everything `train_models` trained and measured, before any export."""
+
+    main: Corpus
+    features: dict[str, np.ndarray]  # pose features of the main corpus's videos
+    runs: dict[str, SpotAlignRun]  # loop runs by name (main, dictionary_init, ...)
+    models: dict[str, SignModel]
+    accuracy: dict[str, dict[str, float]]  # model -> top-1/top-5 on the verified test signs
+    verified: int  # verified test signs
+    reader: dict[str, Any]  # the lip reader's summary
+    timer: Timer
+
+    @property
+    def final(self) -> str:
+        """The final sign-video embedding: the main loop's last step, expanded vocabulary."""
+        steps = [s for s in self.runs["main"].spottings if s != "M"]
+        return f"M+{steps[-1]}_X" if steps else "M"
+
+    def summary(self) -> dict[str, Any]:
+        """What `summary.json` records: yields, precisions, accuracies, where the time went."""
+        return {
+            "runs": {name: run_summary(run, self.main.signs) for name, run in self.runs.items()},
+            "models": {
+                name: {
+                    "classes": len(m.classes),
+                    "annotations": m.annotations,
+                    **self.accuracy[name],
+                }
+                for name, m in self.models.items()
+            },  # fmt: skip
+            "verified_test_signs": self.verified,
+            "lip_reader": self.reader,
+            "seconds": self.timer.seconds,
+        }
+
+
+def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
+    """Train every model (writing each loop run's spottings under `out`) and measure each on
+    the verified test signs."""
     timer, t = Timer(), time.perf_counter()
     main = Corpus.load(section.corpus_dir)
     pretrain = Corpus.load(section.pretrain_dir)
@@ -272,23 +317,25 @@ def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
         n: recognition_accuracy(m, crops, test.labels, restricted) for n, m in models.items()
     }
     timer("recognition accuracy", t)
-    t = time.perf_counter()
-    for name, model in models.items():
-        export_model(out, name, model, main, features, section.feature_stride,
-                     with_recognition=name != "bobsl")  # fmt: skip
-    timer("dense inference and export", t)
-    summary = {
-        "runs": {name: run_summary(run, main.signs) for name, run in runs.items()},
-        "models": {
-            name: {"classes": len(m.classes), "annotations": m.annotations, **accuracy[name]}
-            for name, m in models.items()
-        },
-        "verified_test_signs": len(test),
-        "lip_reader": reader.summary(),
-        "seconds": timer.seconds,
-    }
+    return Trained(main, features, runs, models, accuracy, len(test), reader.summary(), timer)
+
+
+def write_summary(out: Path, trained: Trained) -> dict[str, Any]:
+    """Write `summary.json` under `out`; return it."""
+    summary = trained.summary()
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
+    """Train and export every model; return the summary written to `summary.json`."""
+    trained = train_models(section, out)
+    t = time.perf_counter()
+    for name, model in trained.models.items():
+        export_model(out, name, model, trained.main, trained.features, section.feature_stride,
+                     with_recognition=name != "bobsl")  # fmt: skip
+    trained.timer("dense inference and export", t)
+    return write_summary(out, trained)
 
 
 def _run(section: SpotAlignStageConfig, args: argparse.Namespace) -> None:
