@@ -7,9 +7,9 @@ every model of the main loop and of the initialisation study once more per seed 
 into `seed_K/` under its folder:
 
 - `summary.json` and `spottings/` as the `spot_align` stage writes them;
-- `models/NAME.pt`, the weights of every model;
-- `recognition/FINAL.npz`, the final embedding's recognised signs (SR) on the val and test
-  videos. Clip features for the CM chapters are not exported: they read the main stage's.
+- `models/NAME.pt` and `recognition/NAME.npz`: every model's weights and its recognised signs
+  on the val and test videos (the SR input). Clip features for the CM chapters are not
+  exported: they read the main stage's.
 
 The speech-aligned chain (Table 5, a CM claim whose seeds are the CM trainings') is left out.
 """
@@ -24,7 +24,6 @@ from pathlib import Path
 
 from slr_lib.config import ParamsError, knob
 from slr_lib.logging_setup import get_logger
-from slr_lib.model.checkpoints import save_sign_model
 from slr_lib.spotting.stage import SpotAlignStageConfig, export_model, train_models, write_summary
 
 log = get_logger(__name__)
@@ -53,16 +52,14 @@ def seed_folder(out: str | Path, seed: int) -> Path:
 
 
 def run_seed(section: RecogniserSeedsConfig, seed: int, out: Path) -> None:
-    """Train the models with `seed`; save every model's weights and the final one's SR input."""
+    """Train the models with `seed`; save every model's weights and SR input."""
     folder = seed_folder(out, seed)
     folder.mkdir(parents=True, exist_ok=True)
     trained = train_models(replace(section, seed=seed, speech_study=False), folder)
     t = time.perf_counter()
     for name, model in trained.models.items():
-        save_sign_model(folder / "models" / f"{name}.pt", model)
-    final = trained.final
-    export_model(folder, final, trained.models[final], trained.main, trained.features,
-                 section.feature_stride, with_clips=False)  # fmt: skip
+        export_model(folder, name, model, trained.main, trained.features, section.feature_stride,
+                     with_recognition=name != "bobsl", with_clips=False)  # fmt: skip
     trained.timer("dense inference and export", t)
     summary = write_summary(folder, trained)
     log.info("seed %d done in %.0f s", seed, sum(summary["seconds"].values()))
