@@ -50,9 +50,11 @@ def render_ledger(
         "bootstrap interval of the difference, resampling test queries and seeds, above 0 with "
         "validation agreeing for *holds*; below an effect size recorded before the run (half the "
         "paper's relative improvement) for *does not hold*; *inconclusive* otherwise, and for "
-        "any model whose R@10 does not clear chance. The evidence column gives n, the interval "
-        "and the rule; claims without one still rest on a single measurement and the rule their "
-        "chapter states.",
+        "any model whose R@10 does not clear chance. Other measurements of trained models "
+        "(spotting yields, recognition of test signs, similarity gaps, spotting F1) follow the "
+        "same interval rule over their items and seeds. The evidence column gives n, the interval "
+        "and the rule; claims without one are exact, deterministic quantities (`matches`) or "
+        "state the rule their chapter uses.",
         "",
         f"**{len(rows)} claims** tested so far" + (f": {summary}." if rows else "."),
         "",

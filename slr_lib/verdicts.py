@@ -7,8 +7,11 @@ several parts, decided by the chapter from its parts' verdicts).
 Retrieval models are compared by `compare_ranks`, the rule for trained models: the per-query
 ranks of at least `MIN_SEEDS` training seeds, a 95 % bootstrap interval of the difference
 (resampling test queries and each model's seeds), validation agreeing with test, an effect size
-recorded with the claim before the run, and a gate on chance. The older rules below it serve
-the chapters that have not moved to ranks yet.
+recorded with the claim before the run, and a gate on chance. Other per-item measurements of
+trained models (spotting yields, hits on test signs, similarity gaps) go through
+`compare_measurements`, the same interval rule without the chance gate; claims that one option
+is best through `best_option` and `best_is_interior`, and claims on every step of a sequence
+through `every_step`. `matches` is for exact, deterministic quantities.
 """
 
 from __future__ import annotations
@@ -321,51 +324,14 @@ def interval_verdict(
     return "inconclusive", "Rule: the interval neither excludes 0 nor the effect size."
 
 
-def compare_values(worse: float, better: float, tolerance: float = 0.05) -> str:
-    """Verdict on "`better` is higher than `worse`" for single measurements (no seeds).
-
-    "holds" when `better` exceeds `worse` by more than `tolerance` of it, "does not hold" when it
-    is below by that much, "inconclusive" otherwise.
-    """
-    margin = tolerance * abs(worse)
-    if better > worse + margin:
-        return "holds"
-    if better < worse - margin:
-        return "does not hold"
-    return "inconclusive"
-
-
-def gate(verdict: str, learned: bool) -> str:
-    """`verdict`, or "inconclusive" when a compared model has not learned above chance."""
-    return verdict if learned else "inconclusive"
-
-
 def matches(ours: Mapping[str, float], paper: Mapping[str, float]) -> str:
     """Verdict on "we get the paper's numbers" for a deterministic quantity (no noise)."""
     return "holds" if all(np.isclose(ours[k], v) for k, v in paper.items()) else "does not hold"
 
 
-def similar(a: float, b: float, tolerance: float = 0.1) -> str:
-    """Verdict on "`a` and `b` are about the same": within `tolerance` of the larger one."""
-    return "holds" if abs(a - b) <= tolerance * max(a, b) else "does not hold"
-
-
-def rises_at_every_step(values: Sequence[float], tolerance: float = 0.0) -> str:
-    """Verdict on "each step raises the value" over a sequence of single measurements.
-
-    Each step and the whole run are compared with `compare_values` at `tolerance`: "holds" when
-    every step rises, "partly" when only the last value is above the first, "does not hold"
-    when some step falls and the last is not above the first, "inconclusive" otherwise (no step
-    falls, the whole run is flat) and for fewer than two values.
-    """
-    if len(values) < 2:
-        return "inconclusive"
-    steps = [compare_values(a, b, tolerance) for a, b in zip(values, values[1:], strict=False)]
-    if all(v == "holds" for v in steps):
+def every_step(verdicts: Sequence[str]) -> str:
+    """Verdict on "each step raises the value" from each step's verdict: holds when every step
+    holds, does not hold when one does not, otherwise (and with no step) inconclusive."""
+    if verdicts and all(v == "holds" for v in verdicts):
         return "holds"
-    overall = compare_values(values[0], values[-1], tolerance)
-    if overall == "holds":
-        return "partly"
-    if overall == "does not hold" or "does not hold" in steps:
-        return "does not hold"
-    return "inconclusive"
+    return "does not hold" if "does not hold" in verdicts else "inconclusive"

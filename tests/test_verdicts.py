@@ -10,13 +10,11 @@ from slr_lib.verdicts import (
     compare_measurements,
     compare_ranks,
     compare_to_value,
-    compare_values,
     effect_from_paper,
-    gate,
+    every_step,
     geometric_mean,
     interval_verdict,
     matches,
-    similar,
 )
 from tests.ranks import rank_runs as model
 
@@ -89,13 +87,6 @@ def test_best_option_turns_the_claim_round_when_another_option_wins():
     assert lost.verdict == "does not hold" and "a scores best" in lost.reason
 
 
-def test_compare_values_uses_a_relative_margin():
-    assert compare_values(10.0, 11.0) == "holds"
-    assert compare_values(10.0, 10.4) == "inconclusive"
-    assert compare_values(10.0, 9.0) == "does not hold"
-    assert compare_values(0.0, 0.1) == "holds"
-
-
 def test_interval_verdict():
     seeds = {"a": 3, "b": 3}
     assert interval_verdict(0.01, 0.2, 0.05, None, seeds)[0] == "holds"
@@ -104,11 +95,6 @@ def test_interval_verdict():
     assert interval_verdict(-0.1, 0.1, 0.05, None, seeds)[0] == "inconclusive"
     verdict, reason = interval_verdict(0.01, 0.2, 0.05, None, {"a": 1, "b": 3})
     assert verdict == "inconclusive" and reason == "Fewer than 3 training seeds: a."
-
-
-def test_gate_keeps_a_verdict_only_when_learned():
-    assert gate("holds", True) == "holds"
-    assert gate("holds", False) == "inconclusive"
 
 
 def test_matches_is_for_exact_quantities():
@@ -138,20 +124,8 @@ def test_compare_measurements_has_no_chance_gate_but_needs_seeds():
     assert compare_measurements(high[:1], low[:1], 0.1, "gap").verdict == "inconclusive"
 
 
-def test_similar():
-    assert similar(100.0, 110.0) == "holds"
-    assert similar(100.0, 112.0) == "does not hold"
-
-
-def test_rises_at_every_step():
-    from slr_lib.verdicts import rises_at_every_step
-
-    assert rises_at_every_step([10.0, 11.0, 12.0]) == "holds"
-    assert rises_at_every_step([10.0, 30.0, 20.0]) == "partly"  # only overall
-    assert rises_at_every_step([10.0, 10.0, 20.0]) == "partly"  # a flat step is no rise
-    assert rises_at_every_step([10.0, 30.0, 10.0]) == "does not hold"  # back where it started
-    assert rises_at_every_step([30.0, 20.0, 10.0]) == "does not hold"
-    assert rises_at_every_step([300.0, 305.0], tolerance=0.05) == "inconclusive"
-    assert rises_at_every_step([100.0, 300.0, 305.0], tolerance=0.05) == "partly"
-    assert rises_at_every_step([300.0, 200.0], tolerance=0.05) == "does not hold"
-    assert rises_at_every_step([5.0]) == "inconclusive"
+def test_every_step_must_hold():
+    assert every_step(["holds", "holds"]) == "holds"
+    assert every_step(["holds", "inconclusive"]) == "inconclusive"
+    assert every_step(["holds", "does not hold"]) == "does not hold"
+    assert every_step([]) == "inconclusive"

@@ -2,9 +2,9 @@
 
 A SEDS chapter loads one `SEDSSetup` from its section (`set_up`: the corpus, its RGB clip
 features and sign-aligned splits, the MiniLM text backbone), trains its variants with the
-section's model size and optimisation settings (`train_variants`), and compares them on T2V
-RSum through a `Scoreboard`, which also gates each verdict on the compared runs having learned
-above chance (`slr_lib.trainer.seds_study.gated_verdict`).
+section's model size and optimisation settings (`train_seeds`), shows them through a
+`Scoreboard` (T2V RSum beside chance), and hands each variant's per-query ranks over seeds
+(`rank_runs`) to the verdict policy.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from slr_lib.trainer.seds_study import (
     Variant,
     VariantRun,
     chance_rsum,
-    gated_verdict,
     learned,
     rsum,
     run_variant,
@@ -247,7 +246,7 @@ def history(runs: Mapping[str, VariantRun]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Scoreboard(Generic[K]):
-    """Trained runs by key, scored on `n_test` test pairs: RSum, chance, gated verdicts."""
+    """Trained runs by key, scored on `n_test` test pairs: RSum, R@1 and chance."""
 
     runs: Mapping[K, VariantRun]
     n_test: int
@@ -268,10 +267,6 @@ class Scoreboard(Generic[K]):
     def learned(self, key: K) -> bool:
         """Whether run `key`'s T2V RSum is above twice chance."""
         return learned(self.runs[key], self.n_test)
-
-    def gate(self, verdict: str, keys: Iterable[K]) -> str:
-        """`verdict`, or "inconclusive" when one of the runs `keys` has not learned."""
-        return gated_verdict(verdict, [self.runs[k] for k in keys], self.n_test)
 
 
 HIDDEN = ("R10", "R50", "MedR", "MeanR")

@@ -25,13 +25,15 @@ from slr_lib.experiments.crossmodal_setup import (
 from slr_lib.experiments.spotalign_setup import (
     Recogniser,
     final_model,
-    load_recogniser,
+    load_recognisers,
+    mean_metrics,
     read_summary,
+    recogniser_folders,
     sr_ranks,
     sr_scores,
 )
 from slr_lib.explorer import RetrievalExplorer, pose_png_frames
-from slr_lib.metrics import RankRuns, rank_metrics, t2v_metrics, t2v_ranks, v2t_metrics
+from slr_lib.metrics import RankRuns, t2v_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.papers.spot_align import TABLE_4, TABLE_6
 from slr_lib.paths import project_path
@@ -54,6 +56,7 @@ class Config(CrossModalTraining):
     SECTION = "spotalign_fusion"
 
     embedding: str = knob(choices=EMBEDDING_NAMES)
+    recogniser_seeds_dir: str = knob()  # "": the spot_align stage's recogniser alone
     sr_threshold: float = knob(ge=0, le=1)
     thresholds: list[float] = knob(ge=0, le=1, min_items=1)
     fusion_weight: float = knob(ge=0, le=1)
@@ -64,12 +67,17 @@ class Config(CrossModalTraining):
 
 @dataclass(frozen=True)
 class Inputs:
-    """The corpus, the final sign-video embedding's recogniser and its sentence/clip pairs."""
+    """The corpus, the final sign-video embedding's recognisers and its sentence/clip pairs."""
 
     corpus: Corpus
     final: str  # the final embedding's name (M+Dn_X)
-    recogniser: Recogniser
-    pairs: CrossModalData  # CM pairs on the final embedding's clip features
+    recognisers: list[Recogniser]  # one per training seed, the spot_align stage's first
+    pairs: CrossModalData  # CM pairs on the final embedding's clip features (its first seed)
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """The spot_align stage's recogniser: the one the tables, examples and explorer use."""
+        return self.recognisers[0]
 
     def test_sentences(self) -> pd.DataFrame:
         """The test subtitles (rows and columns of the test similarity matrices)."""
@@ -89,9 +97,9 @@ class Results:
     sr: dict[str, np.ndarray]  # split (val, test) -> SR similarities at `sr_threshold`
     cm: dict[str, np.ndarray]  # split -> CM similarities of the first seed
     word_sets: dict[str, list[frozenset[str]]]  # split -> each video's recognised words
-    sweep: pd.DataFrame  # threshold -> SR T2V metrics (SHOWN) on the test subtitles
-    sweep_ranks: dict[float, RankRuns]  # threshold -> SR test and validation ranks
-    seed_ranks: dict[str, RankRuns]  # "SR", "CM", "fused": ranks over the CM seeds
+    sweep: pd.DataFrame  # threshold -> SR T2V metrics (SHOWN, mean over recognisers), test
+    sweep_ranks: dict[float, RankRuns]  # threshold -> SR test and validation ranks per recogniser
+    seed_ranks: dict[str, RankRuns]  # "SR", "CM", "fused": ranks over recognisers, CM seeds
     tuned: float  # the fusion weight tuned on val
     tuning: pd.DataFrame  # weight -> val T2V metrics of the fusion
     fusion_name: str  # the method fused with the configured weight
@@ -120,10 +128,10 @@ def load_inputs(config: Config) -> Inputs:
     corpus = Corpus.load(project_path(config.corpus_dir))
     folder = project_path(config.spotalign_dir)
     final = final_model(read_summary(folder))
-    recogniser = load_recogniser(folder, final)
+    recognisers = load_recognisers(recogniser_folders(folder, config.recogniser_seeds_dir), final)
     clips = read_clips(corpus, folder / "features" / final)
     return Inputs(
-        corpus, final, recogniser, embed_pairs(clips, config.embedding, config.word2vec_dim)
+        corpus, final, recognisers, embed_pairs(clips, config.embedding, config.word2vec_dim)
     )
 
 
@@ -134,10 +142,13 @@ def run(config: Config, inputs: Inputs | None = None) -> Results:
     models = train_cm(config, inputs.pairs)
     per_seed = [{s: similarities(m, splits[s]) for s in ("val", "test")} for m in models]
     model, cm = models[0], per_seed[0]
-    sr, word_sets = {}, {}
-    for s in ("val", "test"):
-        sr[s], word_sets[s] = sr_scores(inputs.corpus, s, inputs.recogniser, config.sr_threshold)
-    sweep_ranks = {t: sr_ranks(inputs.corpus, inputs.recogniser, t) for t in config.thresholds}
+    per_recogniser = [
+        {s: sr_scores(inputs.corpus, s, r, config.sr_threshold) for s in ("val", "test")}
+        for r in inputs.recognisers
+    ]
+    sr = {s: scores[0] for s, scores in per_recogniser[0].items()}
+    word_sets = {s: scores[1] for s, scores in per_recogniser[0].items()}
+    sweep_ranks = {t: sr_ranks(inputs.corpus, inputs.recognisers, t) for t in config.thresholds}
     sweep = threshold_sweep(sweep_ranks)
     tuned, tuning = tune_fusion_weight(sr["val"], cm["val"])
     fusion_name = f"SR + CM (weight {config.fusion_weight:g})"
@@ -152,7 +163,11 @@ def run(config: Config, inputs: Inputs | None = None) -> Results:
         word_sets=word_sets,
         sweep=sweep,
         sweep_ranks=sweep_ranks,
-        seed_ranks=seed_ranks(sr, per_seed, config.fusion_weight),
+        seed_ranks=seed_ranks(
+            [{s: x[0] for s, x in r.items()} for r in per_recogniser],
+            per_seed,
+            config.fusion_weight,
+        ),  # fmt: skip
         tuned=tuned,
         tuning=tuning,
         fusion_name=fusion_name,
@@ -173,21 +188,26 @@ def train_cm(config: Config, pairs: CrossModalData) -> list[CrossModalModel]:
 
 
 def seed_ranks(
-    sr: dict[str, np.ndarray], cm: list[dict[str, np.ndarray]], weight: float
+    sr: list[dict[str, np.ndarray]], cm: list[dict[str, np.ndarray]], weight: float
 ) -> dict[str, RankRuns]:
-    """Test and validation ranks of SR, of CM per seed and of their fusion per CM seed."""
+    """Test and validation ranks of SR per recogniser, of CM per seed, and of their fusion: the
+    k-th fused run joins the k-th recogniser and the k-th CM seed (the shorter list cycles)."""
 
     def runs(scores: list[dict[str, np.ndarray]]) -> RankRuns:
         test, val = (np.stack([t2v_ranks(x[s]) for x in scores]) for s in ("test", "val"))
         return RankRuns(test, test.shape[1], val=val)
 
-    fused = [{s: late_fusion(sr[s], x[s], weight) for s in ("test", "val")} for x in cm]
-    return {"SR": runs([sr]), "CM": runs(cm), "fused": runs(fused)}
+    fused = [
+        {s: late_fusion(sr[k % len(sr)][s], cm[k % len(cm)][s], weight) for s in ("test", "val")}
+        for k in range(max(len(sr), len(cm)))
+    ]
+    return {"SR": runs(sr), "CM": runs(cm), "fused": runs(fused)}
 
 
 def threshold_sweep(sweep_ranks: dict[float, RankRuns]) -> pd.DataFrame:
-    """Table 4: SR T2V metrics on the test subtitles at each recognition threshold."""
-    sweep = pd.DataFrame({t: rank_metrics(r.test[0]) for t, r in sweep_ranks.items()}).T[SHOWN]
+    """Table 4: SR T2V metrics on the test subtitles at each recognition threshold (mean over
+    recognisers)."""
+    sweep = pd.DataFrame({t: mean_metrics(r) for t, r in sweep_ranks.items()}).T[SHOWN]
     sweep.index.name = "threshold"
     return sweep
 
@@ -321,7 +341,10 @@ def claims(results: Results) -> list[Claim]:
     fused = results.fusion_name
     threshold, complementary = threshold_evidence(results), complementary_evidence(results)
     cm_beats_sr = cm_beats_sr_evidence(results)
-    seeds = f"CM over {results.seed_ranks['CM'].seeds} seeds; one recogniser (SR)."
+    seeds = (
+        f"CM over {results.seed_ranks['CM'].seeds} seeds, SR over "
+        f"{results.seed_ranks['SR'].seeds} recognisers (training seeds)."
+    )
     return [
         Claim(
             id="T4-threshold-0.5",
@@ -334,7 +357,7 @@ def claims(results: Results) -> list[Claim]:
             ours=f"R@10 {sweep.loc[0.5, 'R10']:.1f} at 0.5; best {sweep.loc[best_t, 'R10']:.1f} "
             f"at {best_t:g}",
             **threshold.claim_fields(),
-            note="One recogniser (the spot_align stage trains one seed per model).",
+            note=f"Means over {results.seed_ranks['SR'].seeds} recognisers (training seeds).",
         ),
         Claim(
             id="T6-sr-cm-complementary",
@@ -346,7 +369,7 @@ def claims(results: Results) -> list[Claim]:
             f"{TABLE_6.figure('SR', 'T2V R@10')} (SR)",
             ours=f"T2V R@10 {r10[fused]:.1f} (SR+CM) vs {r10['CM']:.1f} (CM), {r10['SR']:.1f} (SR)",
             **complementary.claim_fields(),
-            note=f"Equal weights as in the paper; {seeds} Table 6 prints the first CM seed.",
+            note=f"Equal weights as in the paper; {seeds} Table 6 prints the first of each.",
         ),
         Claim(
             id="S4.2-cm-beats-sr",

@@ -27,7 +27,6 @@ from slr_lib.metrics import rank_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, CaptionEncoder, SEDSConfig
 from slr_lib.trainer.crossmodal import seed_everything
 from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, similarities, train_seds
-from slr_lib.verdicts import gate
 
 
 @dataclass(frozen=True)
@@ -202,8 +201,3 @@ def learned(run: VariantRun, n_videos: int, factor: float = 2.0) -> bool:
     """Whether a run's T2V RSum is above `factor` times chance: a model that is not has too
     little training to tell anything about the design choice it stands for."""
     return rsum(run) > factor * chance_rsum(n_videos)
-
-
-def gated_verdict(verdict: str, runs: list[VariantRun], n_videos: int) -> str:
-    """`verdict`, or "inconclusive" when a compared run has not learned (see `learned`)."""
-    return gate(verdict, all(learned(run, n_videos) for run in runs))

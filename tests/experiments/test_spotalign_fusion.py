@@ -14,7 +14,8 @@ from slr_lib.experiments import crossmodal_setup
 from slr_lib.experiments import spotalign_fusion as chapter
 from slr_lib.experiments.spotalign_setup import Recogniser
 from slr_lib.explorer import RetrievalExplorer
-from slr_lib.metrics import t2v_metrics, v2t_metrics
+from slr_lib.metrics import t2v_metrics, t2v_ranks, v2t_metrics
+from slr_lib.score_fusion import late_fusion
 from tests.ranks import rank_runs
 
 matplotlib.use("Agg")
@@ -33,6 +34,7 @@ KNOBS = dict(
     seeds=[0],
     word2vec_dim=8,
     embedding="random",
+    recogniser_seeds_dir="",
     sr_threshold=0.5,
     thresholds=[0.0, 0.5, 0.75],
     fusion_weight=0.5,
@@ -52,15 +54,17 @@ def similarities(n: int, skill: float, seed: int) -> np.ndarray:
     return rng.normal(size=(n, n)) + skill * np.eye(n)
 
 
-def make_results(sr_hits: dict[float, float], fusion_helps: bool, n: int = 20) -> chapter.Results:
-    """Results with SR hitting at the given rate per threshold (one recogniser), CM at 0.3 over
-    3 seeds, and their fusion above CM (`fusion_helps`) or below it."""
+def make_results(
+    sr_hits: dict[float, float], fusion_helps: bool, n: int = 20, recognisers: int = 1
+) -> chapter.Results:
+    """Results with SR hitting at the given rate per threshold (over `recognisers` seeds), CM at
+    0.3 over 3 seeds, and their fusion above CM (`fusion_helps`) or below it."""
     sr, cm = similarities(n, 0.5, 0), similarities(n, 1.0, 1)
     fused = similarities(n, 5.0 if fusion_helps else -5.0, 2)
     name = "SR + CM (weight 0.5)"
     methods = {"SR": sr, "CM": cm, name: fused}
     sweep_ranks = {
-        t: rank_runs(rate, seeds=1, seed=i) for i, (t, rate) in enumerate(sr_hits.items())
+        t: rank_runs(rate, seeds=recognisers, seed=i) for i, (t, rate) in enumerate(sr_hits.items())
     }
     ranks = chapter.query_ranks(sr, cm, fused)
     seed_ranks = {
@@ -107,6 +111,26 @@ def test_claims_on_one_recogniser_stay_inconclusive_and_say_why():
     assert "Fewer than 3 training seeds: SR" in found["S4.2-cm-beats-sr"].evidence
 
 
+def test_three_recognisers_let_the_sr_claims_be_decided():
+    found = claims(make_results({0.0: 0.5, 0.5: 0.3, 0.75: 0.1}, True, recognisers=3))
+    assert found["T4-threshold-0.5"].verdict == "does not hold"  # 0 beats 0.5 by the rule
+    assert found["S4.2-cm-beats-sr"].verdict == "inconclusive"  # CM 0.3 vs SR 0.3: a tie
+    found = claims(make_results({0.0: 0.1, 0.5: 0.6, 0.75: 0.2}, True, recognisers=3))
+    assert found["T4-threshold-0.5"].verdict == "holds"
+    assert found["S4.2-cm-beats-sr"].verdict == "does not hold"  # SR 0.6 beats CM 0.3
+    assert "3 recognisers" in found["T4-threshold-0.5"].note
+
+
+def test_fused_runs_pair_each_recogniser_with_a_cm_seed():
+    n = 12
+    sr = [{s: similarities(n, 0.5, k) for s in ("test", "val")} for k in range(3)]
+    cm = [{s: similarities(n, 1.0, 10 + k) for s in ("test", "val")} for k in range(2)]
+    ranks = chapter.seed_ranks(sr, cm, 0.5)
+    assert (ranks["SR"].seeds, ranks["CM"].seeds, ranks["fused"].seeds) == (3, 2, 3)
+    third = t2v_ranks(late_fusion(sr[2]["test"], cm[0]["test"], 0.5))
+    assert (ranks["fused"].test[2] == third).all()
+
+
 def test_examples_are_the_biggest_gains_then_best_and_worst():
     ranks = pd.DataFrame({"SR": [0, 0, 0, 0], "CM": [5, 1, 9, 2], "fused": [1, 3, 0, 2]})
     assert chapter.pick_examples(ranks, 2) == [2, 0, 2, 1]
@@ -148,7 +172,7 @@ def inputs(generated) -> chapter.Inputs:
     clips = crossmodal_setup.ClipCorpus(main, features, {"view": "pose", "window": 16, "stride": 4})
     pairs = crossmodal_setup.embed_pairs(clips, "random", 8)
     recogniser = Recogniser("M+D1_X", ["dog", "run", "cook"], {})
-    return chapter.Inputs(main, "M+D1_X", recogniser, pairs)
+    return chapter.Inputs(main, "M+D1_X", [recogniser], pairs)
 
 
 def test_examples_filmstrip_and_explorer(inputs):
