@@ -87,13 +87,14 @@ def _stability_lines(
     """The paragraph on the second run: what it was and how many verdicts it changed."""
     if stability is None:
         return ["No second run with another thread count has been compared yet.", ""]
-    status = Counter(stability.status(c.id, c.verdict, r.profile) for r, c in rows)
+    status = Counter(stability.status(c, r.profile) for r, c in rows)
     return [
         f"A second full run ({stability.other}) was compared with this one "
         f"({stability.reference}), which stands in for another machine: a claim whose verdict "
         f"differed between the two is marked **unstable** ({status['unstable']} of "
         f"{status['stable'] + status['unstable']} compared at the {stability.profile} profile; "
-        f"{status['not compared']} new, re-run since or of another profile). {{doc}}`reproduce` "
+        f"{status['not compared']} new, measured again since or of another profile). "
+        "{doc}`reproduce` "
         "says which numbers moved and by how much.",
         "",
     ]
@@ -102,7 +103,7 @@ def _stability_lines(
 def _stability_cell(claim: Claim, profile: str, stability: Stability | None) -> str:
     if stability is None:
         return "not compared"
-    status = stability.status(claim.id, claim.verdict, profile)
+    status = stability.status(claim, profile)
     if status == "unstable":
         return f"**unstable**: {stability.verdicts[claim.id][1]} there"
     return status

@@ -4,8 +4,10 @@ Bit-identical training across machines is not promised (floating-point sums foll
 of threads and the instruction set), so a second full run of the pipeline with another thread
 count stands in for a second machine. `python -m slr_lib.stability OTHER_RESULTS` compares that
 run's `results/*.json` with the committed ones and writes `results/stability/threads.json`: both
-runs' verdicts of every claim, and per chapter how many numbers differ and by how much. The claims
-ledger reads it and marks a claim **unstable** when the two runs gave it different verdicts.
+runs' verdicts of every claim, what the committed run measured for it, and per chapter how many
+numbers differ and by how much. The claims ledger reads it and marks a claim **unstable** when the
+two runs gave it different verdicts; a claim re-measured since (other numbers or verdict) is "not
+compared".
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slr_lib.results import ChapterResults, read_results
+from slr_lib.results import ChapterResults, Claim, read_results
 
 STABILITY_FILE = "results/stability/threads.json"
 #: Two numbers count as the same when they differ by less than this (printed precision).
@@ -33,15 +35,20 @@ class Stability:
     other: str  # how the second run was run
     profile: str  # the profile both runs used
     verdicts: dict[str, tuple[str, str]]  # claim id -> (reference verdict, other verdict)
+    measured: dict[str, str]  # claim id -> what the reference run measured (the claim's `ours`)
     numbers: dict[str, dict[str, Any]]  # chapter -> numbers, differing, largest difference
 
-    def status(self, claim_id: str, verdict: str, profile: str) -> str:
-        """The claim's standing: "stable", "unstable", or "not compared" (a new claim, results
-        re-run since, or another profile)."""
-        if profile != self.profile or self.verdicts.get(claim_id, ("",))[0] != verdict:
+    def status(self, claim: Claim, profile: str) -> str:
+        """The claim's standing: "stable", "unstable", or "not compared" (a new claim, one
+        measured again since with other numbers or another verdict, or another profile)."""
+        reference = self.verdicts.get(claim.id, ("", ""))
+        if (
+            profile != self.profile
+            or reference[0] != claim.verdict
+            or self.measured.get(claim.id) != claim.ours
+        ):
             return "not compared"
-        reference, other = self.verdicts[claim_id]
-        return "stable" if reference == other else "unstable"
+        return "stable" if reference[0] == reference[1] else "unstable"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +56,7 @@ class Stability:
             "other": self.other,
             "profile": self.profile,
             "verdicts": {k: list(v) for k, v in sorted(self.verdicts.items())},
+            "measured": dict(sorted(self.measured.items())),
             "numbers": self.numbers,
         }
 
@@ -58,7 +66,7 @@ class Stability:
             return cls(
                 str(data["reference"]), str(data["other"]), str(data["profile"]),
                 {k: (str(a), str(b)) for k, (a, b) in data["verdicts"].items()},
-                dict(data["numbers"]),
+                {k: str(v) for k, v in data["measured"].items()}, dict(data["numbers"]),
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"not a stability file: {err!r}") from err
@@ -112,7 +120,7 @@ def compare_runs(
     if len(profiles) != 1:
         raise ValueError(f"the runs to compare must share one profile, found {sorted(profiles)}")
     theirs = {r.chapter: r for r in other}
-    verdicts, numbers = {}, {}
+    verdicts, measured, numbers = {}, {}, {}
     for chapter in reference:
         if chapter.chapter not in theirs:
             continue
@@ -120,8 +128,9 @@ def compare_runs(
         for claim in chapter.claims:
             if claim.id in their_claims:
                 verdicts[claim.id] = (claim.verdict, their_claims[claim.id])
+                measured[claim.id] = claim.ours
         numbers[chapter.chapter] = number_changes(chapter, theirs[chapter.chapter])
-    return Stability(labels[0], labels[1], profiles.pop(), verdicts, numbers)
+    return Stability(labels[0], labels[1], profiles.pop(), verdicts, measured, numbers)
 
 
 def _results(folder: Path) -> list[ChapterResults]:

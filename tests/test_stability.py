@@ -17,11 +17,14 @@ def test_a_claim_is_unstable_when_the_runs_disagree():
     ours = [with_metrics(chapter("a", "holds", "inconclusive"), t={"R1": 1.0, "R5": 2.0})]
     theirs = [with_metrics(chapter("a", "holds", "does not hold"), t={"R1": 1.5, "R5": 2.0})]
     found = stability.compare_runs(ours, theirs, ("2 threads", "1 thread"))
-    assert found.status("a-0", "holds", "tiny") == "stable"
-    assert found.status("a-1", "inconclusive", "tiny") == "unstable"
-    assert found.status("a-1", "holds", "tiny") == "not compared"  # re-run since the comparison
-    assert found.status("b-0", "holds", "tiny") == "not compared"
-    assert found.status("a-0", "holds", "small") == "not compared"  # another profile
+    first, second = ours[0].claims
+    assert found.status(first, "tiny") == "stable"
+    assert found.status(second, "tiny") == "unstable"
+    assert found.status(dataclasses.replace(second, verdict="holds"), "tiny") == "not compared"
+    remeasured = dataclasses.replace(first, ours="2.5")  # same verdict, other numbers since
+    assert found.status(remeasured, "tiny") == "not compared"
+    assert found.status(dataclasses.replace(first, id="b-0"), "tiny") == "not compared"
+    assert found.status(first, "small") == "not compared"  # another profile
     assert found.numbers["a"] == {
         "numbers": 2, "differing": 1, "largest": {"key": "t/R1", "reference": 1.0, "other": 1.5}
     }  # fmt: skip
@@ -32,7 +35,7 @@ def test_the_ledger_marks_unstable_claims_and_counts_them():
     found = stability.compare_runs(ours, [chapter("a", "holds", "holds")], ("2 t", "1 t"))
     page = render_ledger(ours, stability=found)
     assert "**unstable**: holds there" in page
-    assert "(1 of 2 compared at the tiny profile; 0 new, re-run since or of another" in page
+    assert "(1 of 2 compared at the tiny profile; 0 new, measured again since or of" in page
     assert "No second run" in render_ledger(ours)
 
 
