@@ -82,6 +82,7 @@ def seed_measurements(
     seeds: int = 3,
     init_top5=(0.6, 0.2),
     joint_precision=(0.9, 0.6),
+    classes: int = 20,
 ) -> chapter.SeedMeasurements:
     """Measurements over `seeds` seeds: spottings per training video of D1, D2 around `yields`
     (per video, M's unused), top-1 hit rates of M, M+D1_R, M+D2_R, top-5 of M+D1_R from the
@@ -100,6 +101,7 @@ def seed_measurements(
         joint={name: per_video_counts(p, 10 * (i + 1), rng, seeds)
                for i, (name, p) in enumerate(zip(("joint", "no joint"), joint_precision,
                                                  strict=True))},
+        classes=classes,
     )  # fmt: skip
 
 
@@ -166,6 +168,12 @@ def test_joint_training_claim_reads_the_precision_over_videos_and_seeds():
 def test_initialisation_claim_flips_with_top5():
     worse = make_results([10, 20, 40], [10.0, 20.0, 30.0], init_top5=(0.2, 0.6))
     assert verdicts(worse)["A1-pretrained-init"] == "does not hold"
+
+
+def test_top5_among_five_glosses_or_fewer_tests_nothing():
+    tiny = make_results([10, 20, 40], [10.0, 20.0, 30.0], init_top5=(1.0, 1.0), classes=2)
+    claim = {c.id: c for c in chapter.claims(tiny)}["A1-pretrained-init"]
+    assert claim.verdict == "inconclusive" and "among 2 glosses" in claim.evidence
 
 
 def test_initialisation_claim_needs_the_random_run():
