@@ -141,6 +141,8 @@ def run(config: Config) -> Results:
     summary = read_summary(folder)
     steps = list(summary["runs"]["main"]["steps"])
     models = pd.DataFrame(summary["models"]).T
+    folders = recogniser_folders(folder, config.recogniser_seeds_dir)
+    joint = [joint_training(corpus, f, config) for f in folders]  # Sec. D, once per seed
     return Results(
         summary=summary,
         steps=steps,
@@ -150,32 +152,37 @@ def run(config: Config) -> Results:
         models=models,
         accuracy=recognition_accuracy(models, steps),
         initialisations=initialisations(summary["runs"], models),
-        joint_training=joint_training(corpus, folder, config),
-        seeds=seed_measurements(corpus, config, steps, models.index),
+        joint_training=joint[0],
+        seeds=seed_measurements(corpus, folders, steps, models.index, joint),
     )
 
 
 def seed_measurements(
-    corpus: Corpus, config: Config, steps: list[str], models: Sequence[str]
+    corpus: Corpus,
+    folders: Sequence[Path],
+    steps: list[str],
+    models: Sequence[str],
+    joint: Sequence[JointTraining],
 ) -> SeedMeasurements:
-    """Yields per training video, hits per verified test sign and Sec. D's per-video counts of
-    every recogniser seed: the spot_align stage's, then the recogniser_seeds stage's."""
-    folders = recogniser_folders(config.spotalign_dir, config.recogniser_seeds_dir)
+    """Yields per training video, hits per verified test sign and Sec. D's per-video counts
+    (`joint`, one per folder) of every recogniser seed's folder (`recogniser_folders`)."""
     train = sorted(corpus.videos.loc[corpus.videos["split"] == "train", "video_id"])
     yields = {
-        step: np.stack([_per_video(load_spottings(f, "main", step).assign(correct=0), train)[:, 1]
-                        for f in folders])
+        step: np.stack([
+            load_spottings(f, "main", step)["video_id"].value_counts()
+            .reindex(train, fill_value=0).to_numpy(dtype=float)
+            for f in folders
+        ])
         for step in steps if step != "M"
     }  # fmt: skip
     wanted = ["M", *(f"M+{s}_R" for s in steps if s != "M"), "M+D1_R@random"]
     restricted = restricted_vocabulary(folders)
     hits = sign_hits(corpus, folders, [m for m in wanted if m in models], restricted)
-    joint = {"joint": [], "no joint": []}
-    for folder in folders:
-        for name, found in joint_training(corpus, folder, config).spottings.items():
-            joint[name].append(_per_video(found, train))
-    joint_counts = {k: np.stack(v) for k, v in joint.items()}
-    return SeedMeasurements(yields, hits, joint_counts, len(restricted))
+    counts = {
+        name: np.stack([_per_video(j.spottings[name], train) for j in joint])
+        for name in ("joint", "no joint")
+    }
+    return SeedMeasurements(yields, hits, counts, len(restricted))
 
 
 def restricted_vocabulary(folders: Sequence[Path]) -> list[str]:

@@ -192,11 +192,12 @@ def run_table1(inputs: Inputs, config: Config, models: list[str]) -> tuple[SeedR
 
 
 def run_initialisations(
-    inputs: Inputs, config: Config, cm: pd.DataFrame
+    inputs: Inputs, config: Config, cm: pd.DataFrame, sr: Mapping[str, RankRuns]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Table A.1: M and M+D1 from each initialisation the stage trained (CM runs, summary, SR).
 
-    The BOBSL-initialised M and M+D1_R runs are Table 1's, at the ablation seeds.
+    The BOBSL-initialised M and M+D1_R runs are Table 1's (CM at the ablation seeds; `sr`,
+    Table 1's SR ranks).
     """
     init_models = [m for m in INIT_MODELS if m in inputs.summary["models"]]
     seeds = config.ablation_seeds
@@ -205,8 +206,10 @@ def run_initialisations(
         init_cm.append(cm_runs(model_variants(inputs, init_models), seeds).runs)
     init_cm = pd.concat(init_cm, ignore_index=True)
     init_summary = mean_std(init_cm, "embedding", SUMMARISED)
-    names = ["M", "M+D1_R", *init_models]
-    return init_cm, init_summary, sr_table(sr_runs(inputs, names, config.sr_threshold))
+    init_sr = {"M": sr["M"], "M+D1_R": sr["M+D1_R"]} | sr_runs(
+        inputs, init_models, config.sr_threshold
+    )
+    return init_cm, init_summary, sr_table(init_sr)
 
 
 def run_speech(inputs: Inputs, config: Config, table1: SeedRuns) -> Speech | None:
@@ -247,7 +250,7 @@ def run(config: Config, inputs: Inputs | None = None) -> Results:
     inputs = inputs or load_inputs(config)
     steps = spotalign_setup.dictionary_steps(inputs.summary)
     table1, sr = run_table1(inputs, config, table1_models(steps))
-    init_cm, init_summary, init_sr = run_initialisations(inputs, config, table1.runs)
+    init_cm, init_summary, init_sr = run_initialisations(inputs, config, table1.runs, sr)
     return Results(
         models=inputs.summary["models"],
         steps=steps,
