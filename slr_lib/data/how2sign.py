@@ -10,7 +10,9 @@ Officially tab-separated, with CSV quoting where a sentence contains `"` (the of
 write `"... an ""i"" ..."`); comma-separated copies are read too, the delimiter being taken from
 the header line. The generic table
 helpers (`read_delimited`, `table_error`, ...) are in `slr_lib.data.tables`, so that every table
-error names its file and 1-based line.
+error names its file and 1-based line. A row is refused when a time is not a number, is
+negative or beyond `MAX_TIME_S`, or when its end is not after its start; so is a table without
+rows.
 
 Keypoint layouts
 ----------------
@@ -23,13 +25,19 @@ folder of the same name. `keypoints_per` says what an item is:
 - `"video"` (the default): one item per source video, named by VIDEO_NAME
   (`pose_dir/VIDEO_NAME.pose` or `keypoints_dir/VIDEO_NAME/`). A video becomes one row of
   `corpus.videos` and its sentences are cut from it by their times; a sentence whose
-  sign-aligned times do not lie within the video's frames is dropped (and counted).
+  sign-aligned times do not lie within the video's frames is dropped (and counted,
+  `dropped_outside_video`).
 - `"clip"`: one item per sentence clip, named by SENTENCE_NAME, which is how the official
   How2Sign 2D keypoint release is organised (`openpose_output/json/SENTENCE_NAME/
   SENTENCE_NAME_000000000000_keypoints.json`, ...): pass the `json` folder as `keypoints_dir`,
   or a folder of `SENTENCE_NAME.pose` files as `pose_dir`. Each clip becomes its own row of
   `corpus.videos` (`video_id` = SENTENCE_NAME) holding one sentence that spans the whole clip
-  (`start_sign` 0, `end_sign` frames / fps). The clips were cut by the sign-aligned times, so
+  (`start_sign` 0, `end_sign` frames / fps). A clip whose length (frames / fps) differs from
+  its row's sign-aligned span (END_REALIGNED - START_REALIGNED) by more than
+  `length_tolerance_s` is not the clip the row describes (or is at the wrong frame rate): it
+  is dropped and counted (`dropped_length_mismatch`), as SPOT-ALIGN's supplement (Sec. C)
+  drops the subtitles that do not fit their video. The clips were cut by the sign-aligned
+  times, so
   the speech-aligned times are shifted by the same offset (a time t in the source video is
   t - START_REALIGNED in the clip) and clipped to the clip: speech outside it cannot be shown.
   `corpus.info` then records `speech_timings_clipped: true`, how many speech spans were
@@ -46,11 +54,16 @@ across splits (the loader checks): if your copy keeps each split's keypoints in 
 own, link them into one folder, or load one split at a time with `splits=("train",)`.
 
 Items without keypoints are skipped in both layouts: `missing_videos` counts the videos or
-clips, `skipped_missing_video` their sentences.
+clips, `skipped_missing_video` their sentences. An item whose keypoints have 0 frames is
+dropped too, its sentences counted in `dropped_empty`. Every drop is logged as a warning. The
+keypoint readers refuse bad values (non-finite, far outside the frame, a bad frame rate or
+frame size) with an error naming the file and frame: see `slr_lib.data.posefile` and
+`slr_lib.data.openpose`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +81,8 @@ from slr_lib.data.corpus import (
     PoseArray,
 )
 from slr_lib.data.layout import N_DIMS, N_POINTS
+from slr_lib.data.openpose import check_frame_size
+from slr_lib.data.posefile import check_fps
 from slr_lib.data.tables import (
     TextTable,
     parse_number,
@@ -94,6 +109,12 @@ TABLE_COLUMNS = (
     "video_id", "video_name", "sentence_id", "sentence_name", "start", "end", "text", "signer",
 )  # fmt: skip
 UNKNOWN = "unknown"
+# The largest time (seconds) a table may hold: a day, far beyond any How2Sign video (the val
+# table's latest end is 268 s), so that only absurd values (1e308, a misplaced column) fail.
+MAX_TIME_S = 24 * 3600.0
+# Default of `load_how2sign(length_tolerance_s=...)`, in seconds: see there.
+LENGTH_TOLERANCE_S = 0.5
+MAX_EXAMPLES = 3  # items named in a warning about drops
 
 
 def table_timing(table: TextTable) -> str:
@@ -109,7 +130,9 @@ def read_sentence_table(path: str | Path) -> pd.DataFrame:
     """A How2Sign sentence table with normalised columns (`TABLE_COLUMNS`).
 
     `attrs['timing']` says which timings `start, end` are: 'sign' (realigned) or 'speech'.
-    `signer` is taken from a SIGNER/SIGNER_ID/PARTICIPANT_ID column, else 'unknown'.
+    `signer` is taken from a SIGNER/SIGNER_ID/PARTICIPANT_ID column, else 'unknown'. A time
+    that is not a number in [0, `MAX_TIME_S`], an end not after its start, a repeated
+    SENTENCE_NAME and a table without rows are errors naming the file (and 1-based line).
     """
     table = read_delimited(path)
     timing = table_timing(table)
@@ -124,9 +147,11 @@ def read_sentence_table(path: str | Path) -> pd.DataFrame:
     for line, fields in table.rows:
         record: dict[str, Any] = {key: fields[i].strip() for key, i in positions.items()}
         for key, (column, i) in times.items():
-            record[key] = parse_number(path, line, column, fields[i])
+            record[key] = parse_number(path, line, column, fields[i], low=0.0, high=MAX_TIME_S)
         if record["start"] >= record["end"]:
-            raise table_error(path, line, f"start {record['start']} >= end {record['end']}")
+            raise table_error(
+                path, line, f"start {record['start']} >= end {record['end']} (end must be later)"
+            )
         signer = fields[table.index(signer_column)].strip() if signer_column else ""
         record["signer"] = signer or UNKNOWN
         name = record["sentence_name"]
@@ -178,7 +203,11 @@ def read_split_tables(tables_dir: str | Path, split: str) -> tuple[pd.DataFrame,
 
 @dataclass(frozen=True)
 class PoseSource:
-    """Where the keypoints of the items (videos or clips) are: `.pose` files, then OpenPose."""
+    """Where the keypoints of the items (videos or clips) are: `.pose` files, then OpenPose.
+
+    `fps` and `frame_size` (width, height) are those of the OpenPose folders (a `.pose` file
+    carries its own).
+    """
 
     pose_dir: Path | None
     keypoints_dir: Path | None
@@ -203,7 +232,7 @@ class PoseSource:
 
             path = self.pose_dir / f"{name}.pose"
             data, conf, fps = read_pose_file(path)
-            return (*check_pose(path, data, conf), float(fps) if fps else self.fps)
+            return (*check_pose(path, data, conf), float(fps))
         if self.keypoints_dir is not None and (self.keypoints_dir / name).is_dir():
             from slr_lib.data.openpose import read_openpose_folder
 
@@ -234,11 +263,15 @@ class SplitPart:
     videos: list[dict] = field(default_factory=list)
     sentences: list[pd.DataFrame] = field(default_factory=list)
     poses: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    length_tolerance_s: float = LENGTH_TOLERANCE_S
     missing_videos: int = 0
     skipped_missing_video: int = 0
     dropped_outside_video: int = 0
+    dropped_empty: int = 0
+    dropped_length_mismatch: int = 0
     speech_clipped: int = 0
     speech_outside_clip: int = 0
+    examples: dict[str, list[str]] = field(default_factory=dict)
 
     def add(
         self, video_id: str, split: str, fps: float, pose: tuple[np.ndarray, np.ndarray],
@@ -252,6 +285,12 @@ class SplitPart:
         })  # fmt: skip
         self.poses.append(pose)
 
+    def note(self, count: str, example: str) -> None:
+        """Keep a few examples of what a drop `count` left out, for the warning."""
+        kept = self.examples.setdefault(count, [])
+        if len(kept) < MAX_EXAMPLES:
+            kept.append(example)
+
     def counts(self) -> dict[str, int]:
         """What was kept and what was left out, for `corpus.info`."""
         return {
@@ -259,6 +298,8 @@ class SplitPart:
             "missing_videos": self.missing_videos,
             "skipped_missing_video": self.skipped_missing_video,
             "dropped_outside_video": self.dropped_outside_video,
+            "dropped_empty": self.dropped_empty,
+            "dropped_length_mismatch": self.dropped_length_mismatch,
             "speech_clipped": self.speech_clipped,
             "speech_outside_clip": self.speech_outside_clip,
         }
@@ -267,6 +308,15 @@ class SplitPart:
 def inside_video(sentences: pd.DataFrame, n_frames: int, fps: float) -> pd.Series:
     """Which sentences' sign-aligned timings lie within a video of `n_frames` at `fps`."""
     return (sentences["start_sign"] >= 0) & (sentences["end_sign"] <= n_frames / fps)
+
+
+def length_mismatch(
+    sentences: pd.DataFrame, n_frames: int, fps: float, tolerance_s: float
+) -> pd.Series:
+    """Which sentences' sign-aligned spans differ from a clip of `n_frames` at `fps` by more
+    than `tolerance_s` seconds (to a microsecond, so that a tolerance of 0 means equal)."""
+    difference = (sentences["end_sign"] - sentences["start_sign"] - n_frames / fps).abs()
+    return difference.round(6) > tolerance_s
 
 
 def clip_timings(sentences: pd.DataFrame, n_frames: int, fps: float) -> pd.DataFrame:
@@ -308,10 +358,14 @@ def add_clip(
     part: SplitPart, name: str, split: str, rows: pd.DataFrame,
     found: tuple[np.ndarray, np.ndarray, float],
 ) -> None:  # fmt: skip
-    """Keep a sentence clip as an item of its own, its sentence spanning it (`clip_timings`)."""
+    """Keep a sentence clip as an item of its own, its sentence spanning it (`clip_timings`),
+    unless its length differs from the table's sign-aligned span (`length_mismatch`)."""
     data, conf, fps = found
-    if len(data) == 0:
-        part.dropped_outside_video += len(rows)
+    mismatch = length_mismatch(rows, len(data), fps, part.length_tolerance_s)
+    if mismatch.any():
+        part.dropped_length_mismatch += len(rows)
+        span = float((rows["end_sign"] - rows["start_sign"]).iloc[0])
+        part.note("dropped_length_mismatch", f"{name}: {len(data) / fps:.2f} s, table {span:.2f} s")
         return
     timed = clip_timings(rows, len(data), fps)
     part.speech_clipped += timed.attrs["clipped"]
@@ -335,17 +389,25 @@ KEYPOINTS_PER = {
 
 
 def load_split(
-    sentences: pd.DataFrame, split: str, source: PoseSource, keypoints_per: str = "video"
+    sentences: pd.DataFrame,
+    split: str,
+    source: PoseSource,
+    keypoints_per: str = "video",
+    length_tolerance_s: float = LENGTH_TOLERANCE_S,
 ) -> SplitPart:
     """Keypoints of every item (source video or clip) of one split, and the sentences kept."""
     items = KEYPOINTS_PER[keypoints_per]
-    part = SplitPart()
+    part = SplitPart(length_tolerance_s=length_tolerance_s)
     ordered = sentences.sort_values(["video_name", "start_sign", "sentence_name"], kind="stable")
     for name, rows in ordered.groupby(items.column, sort=False):
         found = source.read(str(name))
         if found is None:
             part.missing_videos += 1
             part.skipped_missing_video += len(rows)
+            continue
+        if len(found[0]) == 0:
+            part.dropped_empty += len(rows)
+            part.note("dropped_empty", str(name))
             continue
         items.add(part, str(name), split, rows, found)
     if part.missing_videos == sentences[items.column].nunique():
@@ -356,15 +418,38 @@ def load_split(
         )
     if not part.sentences:
         raise CorpusFormatError(
-            f"how2sign {split}: no sentence lies within its video's keypoints "
-            f"({part.dropped_outside_video} outside); is the frame rate right?"
+            f"how2sign {split}: no sentence fits its keypoints ({part.dropped_outside_video} "
+            f"outside their video, {part.dropped_empty} in keypoints of 0 frames, "
+            f"{part.dropped_length_mismatch} in clips whose length differs from the table); "
+            "is the frame rate right?"
         )
     if part.missing_videos:
         LOG.warning(
             "how2sign %s: %d %s have no keypoints in %s; skipped their %d sentences",
             split, part.missing_videos, items.noun, source.folders, part.skipped_missing_video,
         )  # fmt: skip
+    warn_drops(part, split)
     return part
+
+
+DROP_WARNINGS = {
+    "dropped_outside_video": "sentences whose sign-aligned times lie outside their video",
+    "dropped_empty": "sentences whose keypoints have 0 frames",
+    "dropped_length_mismatch": (
+        "sentences whose clip's length differs from their sign-aligned span by more than "
+        "length_tolerance_s"
+    ),
+}
+
+
+def warn_drops(part: SplitPart, split: str) -> None:
+    """Log a warning for each kind of drop in `part`, with a few examples where kept."""
+    counts = part.counts()
+    for count, what in DROP_WARNINGS.items():
+        if counts[count]:
+            examples = part.examples.get(count)
+            shown = f" (e.g. {'; '.join(examples)})" if examples else ""
+            LOG.warning("how2sign %s: dropped %d %s%s", split, counts[count], what, shown)
 
 
 def check_disjoint(tables: dict[str, pd.DataFrame], column: str) -> None:
@@ -379,6 +464,18 @@ def check_disjoint(tables: dict[str, pd.DataFrame], column: str) -> None:
             seen[value] = split
 
 
+def check_options(fps: float, frame_size: tuple[int, int], length_tolerance_s: float) -> None:
+    """Raise ValueError for a frame rate, frame size or length tolerance that cannot be right."""
+    check_fps(fps, "load_how2sign fps")
+    try:
+        width, height = frame_size
+    except (TypeError, ValueError):
+        raise ValueError(f"frame_size must be (width, height), got {frame_size!r}") from None
+    check_frame_size(width, height)
+    if not (math.isfinite(length_tolerance_s) and length_tolerance_s >= 0):
+        raise ValueError(f"length_tolerance_s must be >= 0 seconds, got {length_tolerance_s}")
+
+
 def load_how2sign(
     tables_dir: str | Path,
     keypoints_dir: str | Path | None = None,
@@ -387,15 +484,28 @@ def load_how2sign(
     splits: Sequence[str] = SPLITS,
     frame_size: tuple[int, int] = (1280, 720),
     keypoints_per: str = "video",
+    length_tolerance_s: float = LENGTH_TOLERANCE_S,
 ) -> Corpus:
     """The How2Sign corpus, one sentence per SENTENCE_NAME (see the module's keypoint layouts).
 
     `keypoints_per` is "video" (keypoints named by VIDEO_NAME, one corpus video per source
     video) or "clip" (named by SENTENCE_NAME, one corpus video per sentence clip). `fps` is the
     frame rate of OpenPose folders (a `.pose` file carries its own); `frame_size` (width,
-    height) normalises OpenPose pixel coordinates. `corpus.info` counts the sentences skipped
-    for missing keypoints and dropped for timings outside their video, and says where the
-    speech timings came from.
+    height) is their videos' frame size in pixels, which normalises OpenPose pixel coordinates
+    and which OpenPose JSON does not store: How2Sign's videos are 1280x720; for other videos
+    pass theirs (a point far outside the given frame is an error that says so).
+
+    `length_tolerance_s` (seconds, default 0.5) is how far a clip's length (frames / fps) may
+    differ from its row's sign-aligned span with `keypoints_per="clip"`: How2Sign's clips are
+    cut from 24 fps videos at the realigned times, so a true clip differs from its span by the
+    rounding of its two ends to whole frames, a frame or two (0.04-0.08 s); 0.5 s (12 frames)
+    also leaves room for a cut at a neighbouring frame or keypoints missing a frame or two,
+    yet catches the clip of another sentence or a frame rate far off (a 4 s clip of 30 fps
+    read at 24 fps lasts 5 s).
+
+    `corpus.info` counts the sentences skipped for missing keypoints and dropped for timings
+    outside their video, keypoints of 0 frames and clip lengths off the table, and says where
+    the speech timings came from.
     """
     if keypoints_per not in KEYPOINTS_PER:
         raise ValueError(
@@ -405,6 +515,7 @@ def load_how2sign(
         raise ValueError("load_how2sign needs keypoints_dir (OpenPose) or pose_dir (.pose files)")
     if not splits:
         raise ValueError("load_how2sign needs at least one split")
+    check_options(fps, frame_size, length_tolerance_s)
     source = PoseSource(
         Path(pose_dir) if pose_dir is not None else None,
         Path(keypoints_dir) if keypoints_dir is not None else None,
@@ -416,7 +527,10 @@ def load_how2sign(
         tables[split], fallback[split], speech_tables[split] = read_split_tables(tables_dir, split)
     check_disjoint(tables, "video_name")
     check_disjoint(tables, "sentence_name")
-    parts = {split: load_split(tables[split], split, source, keypoints_per) for split in splits}
+    parts = {
+        split: load_split(tables[split], split, source, keypoints_per, length_tolerance_s)
+        for split in splits
+    }
     sentences = pd.concat([s for p in parts.values() for s in p.sentences], ignore_index=True)
     sentences = sentences.assign(sentence_id=sentences["sentence_name"])
     per_split = {

@@ -6,6 +6,14 @@ Each frame file is standard OpenPose output: `{"version": ..., "people": [{"pose
 nobody gets confidence 0 everywhere. A key that is missing or an empty list counts as not
 detected. Coordinates are normalised by the frame size (x / width, y / height) and z is 0.
 
+Checks (each error names the frame's file and its frame number in the folder): a NaN or
+infinite confidence, or NaN or infinite coordinates of a detected point (confidence > 0), are
+refused; an undetected point may hold anything (OpenPose writes 0, 0, 0). OpenPose JSON does
+not store the frame size, so it is an argument (How2Sign's videos are 1280x720); a detected
+point more than `FRAME_MARGIN` frame sizes outside the given frame is refused with a message
+that the frame size is probably wrong (a 1920x1080 video read as 1280x720 puts every point
+1.5 times too far right and down).
+
 Mapping (left and right are the signer's own in both OpenPose and MediaPipe):
 
 - body: BODY_25 points that MediaPipe Pose also has (`BODY25_INDICES`): nose 0, right eye 15,
@@ -28,6 +36,7 @@ Mapping (left and right are the signer's own in both OpenPose and MediaPipe):
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,6 +55,7 @@ from slr_lib.data.layout import (
     N_POINTS,
     RIGHT_HAND,
 )
+from slr_lib.data.tables import require_finite_keypoints, require_in_frame
 
 # Number of points of each OpenPose array of a person.
 KEYPOINT_COUNTS = {
@@ -75,25 +85,51 @@ FACE70_BODY_INDICES = {"MOUTH_RIGHT": 48, "MOUTH_LEFT": 54}
 # OpenPose outer lip, walked like layout.MOUTH_FACE_MESH_INDICES: corner, lower lip, corner, upper.
 OUTER_LIP_CONTOUR = (48, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49)
 
+# How far (in frame sizes) a detected point may lie outside the frame. OpenPose finds points in
+# the image only, but its hand and face crops may reach a little past the edge; a point further
+# out means the frame size given is not the video's.
+FRAME_MARGIN = 0.25
+
 _FRAME_NUMBER = re.compile(r"(\d+)_keypoints\.json$")
 
 
 def read_openpose_folder(
     folder: str | Path, width: int = 1280, height: int = 720
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One video's OpenPose folder as (frames, 87, 3) coordinates and (frames, 87) confidence."""
-    if width <= 0 or height <= 0:
-        raise ValueError(f"frame size must be positive, got {width}x{height}")
+    """One video's OpenPose folder as (frames, 87, 3) coordinates and (frames, 87) confidence.
+
+    `width` and `height` are the video's frame size in pixels (OpenPose JSON does not store
+    it); a detected point beyond `FRAME_MARGIN` of that frame is an error saying so.
+    """
+    check_frame_size(width, height)
     files = frame_files(folder)
-    data = np.zeros((len(files), N_POINTS, N_DIMS), np.float32)
+    data = np.zeros((len(files), N_POINTS, N_DIMS), np.float64)
     conf = np.zeros((len(files), N_POINTS), np.float32)
     for i, path in enumerate(files):
         person = _first_person(_read_json(path), path)
         if person is not None:
-            data[i], conf[i] = person_to_layout(person, source=str(path))
+            data[i], conf[i] = person_to_layout(person, source=f"{path} (frame {i})")
     data[..., 0] /= width
     data[..., 1] /= height
-    return data, conf
+    advice = (
+        f"the frame size {width}x{height} is probably wrong (OpenPose JSON does not store it): "
+        "pass the video's own as frame_size=(width, height)"
+    )
+    require_in_frame(data, conf, FRAME_MARGIN, lambda i: f"{files[i]} (frame {i})", advice)
+    return data.astype(np.float32), conf
+
+
+def check_frame_size(width: float, height: float) -> None:
+    """Raise ValueError unless `width` and `height` (pixels) are positive, finite numbers."""
+    try:
+        valid = all(math.isfinite(v) and v > 0 for v in (width, height))
+    except TypeError:
+        valid = False
+    if not valid:
+        raise ValueError(
+            f"frame size must be positive numbers, frame_size=(width, height); "
+            f"got {width!r}x{height!r}"
+        )
 
 
 def frame_files(folder: str | Path) -> list[Path]:
@@ -118,10 +154,14 @@ def frame_files(folder: str | Path) -> list[Path]:
 def person_to_layout(
     person: Mapping[str, Any], source: str = "OpenPose person"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One OpenPose person as (87, 3) pixel coordinates (z = 0) and (87,) confidence."""
+    """One OpenPose person as (87, 3) pixel coordinates (z = 0) and (87,) confidence.
+
+    Non-finite confidences, or non-finite coordinates of detected points, are errors naming
+    `source`.
+    """
     body = _keypoints(person, "pose_keypoints_2d", source)
     face = _keypoints(person, "face_keypoints_2d", source)
-    xyc = np.zeros((N_POINTS, 3), np.float32)
+    xyc = np.zeros((N_POINTS, 3), np.float64)
     for name, index in BODY25_INDICES.items():
         xyc[BODY.start + BODY_POINTS.index(name)] = body[index]
     for name, index in FACE70_BODY_INDICES.items():
@@ -129,9 +169,8 @@ def person_to_layout(
     xyc[LEFT_HAND] = _keypoints(person, "hand_left_keypoints_2d", source)
     xyc[RIGHT_HAND] = _keypoints(person, "hand_right_keypoints_2d", source)
     xyc[MOUTH] = resample_closed_contour(face[list(OUTER_LIP_CONTOUR)], len(MOUTH_POINTS))
-    valid = np.isfinite(xyc).all(axis=1)
-    conf = np.where(valid, np.maximum(xyc[:, 2], 0.0), 0.0)
-    data = np.zeros((N_POINTS, N_DIMS), np.float32)
+    conf = np.maximum(xyc[:, 2], 0.0)
+    data = np.zeros((N_POINTS, N_DIMS), np.float64)
     data[:, :2] = np.where((conf > 0)[:, None], xyc[:, :2], 0.0)
     return data, conf.astype(np.float32)
 
@@ -151,7 +190,7 @@ def resample_closed_contour(points: np.ndarray, n: int) -> np.ndarray:
     conf = np.where(
         weight[:, 0] == 0, points[lower, 2], np.minimum(points[lower, 2], points[upper, 2])
     )
-    return np.column_stack([xy, conf]).astype(np.float32)
+    return np.column_stack([xy, conf]).astype(points.dtype)
 
 
 def _read_json(path: Path) -> Any:
@@ -173,17 +212,25 @@ def _first_person(frame: Any, path: Path) -> Mapping[str, Any] | None:
 
 
 def _keypoints(person: Mapping[str, Any], key: str, source: str) -> np.ndarray:
-    """The (points, 3) x, y, c array of one key; zeros where the key is missing or empty."""
+    """The (points, 3) x, y, c array of one key; zeros where the key is missing or empty.
+
+    Undetected points (confidence <= 0) get x = y = c = 0, whatever the file holds there.
+    """
     count = KEYPOINT_COUNTS[key]
     values = person.get(key)
     if values is None or (isinstance(values, list) and not values):
-        return np.zeros((count, 3), np.float32)
+        return np.zeros((count, 3), np.float64)
     try:
-        array = np.asarray(values, dtype=np.float32)
+        array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise CorpusFormatError(f"{source}: {key} is not a list of numbers") from error
     if array.ndim != 1 or array.size != 3 * count:
         raise CorpusFormatError(
             f"{source}: {key} has {array.size} values, expected {3 * count} ({count} points x 3)"
         )
-    return array.reshape(count, 3)
+    array = array.reshape(count, 3)
+    require_finite_keypoints(
+        array[None, :, :2], array[None, :, 2], lambda _: source, lambda i: f"{key} point {i}"
+    )
+    array[array[:, 2] <= 0] = 0.0
+    return array

@@ -9,8 +9,14 @@ Two layouts of `.pose` file are read, both by component and point *name*:
 - our own layout (`slr_lib.data.layout.COMPONENTS`): POSE_LANDMARKS with our 25 names, the two
   hands and MOUTH, whose points carry the Face Mesh index names of the outer lip.
 
-Points that the file lacks get confidence 0 and coordinates 0; so do masked and non-finite
-values. Only person 0 is kept.
+Points that the file lacks get confidence 0 and coordinates 0; so do masked points and points
+with confidence 0, whatever they hold. Only person 0 is kept.
+
+Refused, with an error naming the file (and the first bad frame): a frame rate that is not a
+positive finite number, frame dimensions that are not positive, a NaN or infinite confidence,
+NaN or infinite coordinates of a detected point (confidence > 0), and a detected point more
+than `FRAME_MARGIN` frame sizes outside the frame. A file of 0 frames reads as empty arrays
+(a caller such as `load_how2sign` drops it and counts it).
 
 Coordinates are normalised by the header's frame dimensions: x / width, y / height and
 z / width. The same scaling is undone by `from_layout`, so our layout survives a round trip
@@ -26,6 +32,7 @@ import csv
 import io
 import math
 import struct
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -36,8 +43,16 @@ from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderD
 
 from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.layout import COMPONENTS, N_DIMS, N_POINTS
+from slr_lib.data.tables import require_finite_keypoints, require_in_frame
 
 POINT_FORMAT = "XYZC"
+# How far (in frame sizes) a detected point may lie outside the frame. MediaPipe Holistic
+# extrapolates the body beyond the image: the real clips colin-1-HOUSE.pose and colin-SAD.pose
+# (1280x720) place wrists and fingers up to 0.71 frame heights below it with confidence up to
+# 0.97, and the `spoken-to-signed` fingerspelling clips up to 0.54 outside. Further out than a
+# whole frame size is junk (two of its gss clips have hands at 10 frame widths) or a header
+# whose frame dimensions are not the video's.
+FRAME_MARGIN = 1.0
 # Where each of our components may be found in a file, in order of preference.
 SOURCE_COMPONENTS: dict[str, tuple[str, ...]] = {
     "POSE_LANDMARKS": ("POSE_LANDMARKS",),
@@ -74,10 +89,11 @@ _COLORS = {
 def to_layout(pose: Pose, source: str | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Person 0 of a Pose as (frames, 87, 3) float32 coordinates, (frames, 87) confidence, fps.
 
-    `source` (e.g. the file name) is named in errors.
+    `source` (e.g. the file name) is named in errors (see the module's list of what is refused).
     """
     header = pose.header
     _check_components(header, source)
+    fps = check_fps(pose.body.fps, source)
     indices = _source_indices(header)
     raw = np.ma.getdata(pose.body.data)
     mask = np.ma.getmaskarray(pose.body.data)
@@ -86,18 +102,34 @@ def to_layout(pose: Pose, source: str | None = None) -> tuple[np.ndarray, np.nda
     data = np.zeros((n_frames, N_POINTS, N_DIMS), np.float32)
     conf = np.zeros((n_frames, N_POINTS), np.float32)
     if raw.ndim != 4 or raw.shape[1] == 0 or n_frames == 0:
-        return data, conf, float(pose.body.fps)
+        return data, conf, fps
     found = indices >= 0
     picked = indices[found]
     n_dims = min(raw.shape[-1], N_DIMS)
     data[:, found, :n_dims] = raw[:, 0, picked, :n_dims]
-    conf[:, found] = conf_raw[:, 0, picked]
-    invalid = mask[:, 0, picked].any(axis=-1) | ~np.isfinite(data[:, found]).all(axis=-1)
-    conf[:, found] = np.where(invalid, 0.0, conf[:, found])
-    conf = np.where(np.isfinite(conf), np.maximum(conf, 0.0), 0.0).astype(np.float32)
+    conf[:, found] = np.where(mask[:, 0, picked].any(axis=-1), 0.0, conf_raw[:, 0, picked])
+    where = _frame_namer(source)
+    require_finite_keypoints(data, conf, where)
+    conf = np.maximum(conf, 0.0)
     data /= _scale(header.dimensions, source)
     data[conf <= 0] = 0.0
-    return data, conf, float(pose.body.fps)
+    size = f"{header.dimensions.width}x{header.dimensions.height}"
+    advice = f"are the frame dimensions in the header ({size}) the video's?"
+    require_in_frame(data, conf, FRAME_MARGIN, where, advice)
+    return data, conf, fps
+
+
+def check_fps(fps: float, source: str | None = None) -> float:
+    """`fps` as a float; an error naming `source` unless it is a positive finite number."""
+    value = float(fps)
+    if not (math.isfinite(value) and value > 0):
+        where = f"{source}: " if source else ""
+        raise CorpusFormatError(f"{where}frame rate must be a positive number, got {value}")
+    return value
+
+
+def _frame_namer(source: str | None) -> Callable[[int], str]:
+    return lambda frame: f"{source or 'pose'}, frame {frame}"
 
 
 def from_layout(
@@ -114,6 +146,7 @@ def from_layout(
         raise ValueError(f"pose data must be (frames, {N_POINTS}, {N_DIMS}), got {data.shape}")
     if confidence.shape != data.shape[:2]:
         raise ValueError(f"confidence must be {data.shape[:2]}, got {confidence.shape}")
+    check_fps(fps)
     dimensions = PoseHeaderDimensions(width=width, height=height, depth=0)
     header = PoseHeader(version=0.2, dimensions=dimensions, components=layout_components())
     pixels = data * _scale(dimensions)

@@ -3,7 +3,11 @@
 - delimited text tables (`read_delimited`, `TextTable`, `require_columns`, `parse_number`):
   every error names its file and, where it has one, the 1-based line (`table_error`);
 - decoded JSON/pickle content (`require_keys`), pickle files, gzipped or not (`load_pickle`);
-- clip feature arrays (`as_feature_array`, `check_dims`): 2-D float arrays sharing one dim.
+- clip feature arrays (`as_feature_array`, `check_dims`): non-empty, finite 2-D float arrays
+  sharing one dim;
+- keypoint arrays in the layout (`require_finite_keypoints`, `require_in_frame`): every detected
+  point (confidence > 0) finite and within a margin of the frame; errors name the first bad
+  frame (`first_bad_frame`).
 
 Pickles run code when loaded: read only files from sources you trust.
 """
@@ -14,7 +18,7 @@ import csv
 import gzip
 import math
 import pickle
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ import numpy as np
 
 from slr_lib.data import safe_pickle
 from slr_lib.data.corpus import CorpusFormatError
+from slr_lib.data.layout import COMPONENTS
 
 _GZIP_MAGIC = b"\x1f\x8b"
 QUOTED_DELIMITERS = (",", "\t")  # tables whose fields may be CSV-quoted
@@ -58,6 +63,8 @@ def table_error(path: str | Path, line: int | None, message: str) -> CorpusForma
 
 def sniff_delimiter(path: str | Path, header: str, candidates: Sequence[str]) -> str:
     """The candidate delimiter that occurs most often in the header line."""
+    if not header.strip():
+        raise table_error(path, 1, "empty: no header line (is the file truncated?)")
     counts = {d: header.count(d) for d in candidates}
     best = max(candidates, key=lambda d: counts[d])
     if counts[best] == 0:
@@ -125,15 +132,29 @@ def require_columns(table: TextTable, required: Iterable[str]) -> None:
 
 
 def parse_number(
-    path: str | Path, line: int, column: str, text: str, kind: type = float
+    path: str | Path,
+    line: int,
+    column: str,
+    text: str,
+    kind: type = float,
+    *,
+    low: float | None = None,
+    high: float | None = None,
 ) -> float | int:
-    """`text` of `column` on `line` as a finite `kind` (float or int), else an error naming both."""
+    """`text` of `column` on `line` as a finite `kind` (float or int) within [`low`, `high`].
+
+    Anything else (not a number, NaN, infinite, out of bounds) is an error naming file and line.
+    """
     try:
         value = kind(text.strip())
     except ValueError:
         value = None
     if value is None or not math.isfinite(value):
         raise table_error(path, line, f"{column} is not a valid {kind.__name__}: {text!r}")
+    if low is not None and value < low:
+        raise table_error(path, line, f"{column} is {value}, below {low}")
+    if high is not None and value > high:
+        raise table_error(path, line, f"{column} is {value}, above {high}")
     return value
 
 
@@ -175,7 +196,10 @@ def load_pickle(path: str | Path) -> Any:
 
 
 def as_feature_array(value: Any, where: str) -> np.ndarray:
-    """`value` (a NumPy array or a tensor) as a 2-D floating NumPy array; errors name `where`."""
+    """`value` (a NumPy array or a tensor) as a non-empty, finite 2-D floating NumPy array.
+
+    Errors name `where` (the file and clip), and for NaN or infinite values the first bad frame.
+    """
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu().numpy()
     if not isinstance(value, np.ndarray):
@@ -184,6 +208,11 @@ def as_feature_array(value: Any, where: str) -> np.ndarray:
         raise CorpusFormatError(
             f"{where}: expected a 2-D float array (frames, dim), got {value.dtype} {value.shape}"
         )
+    if value.size == 0:
+        raise CorpusFormatError(f"{where}: empty feature array {value.shape} (frames, dim)")
+    frame = first_bad_frame(~np.isfinite(value))
+    if frame is not None:
+        raise CorpusFormatError(f"{where}: NaN or infinite features in frame {frame}")
     return value
 
 
@@ -198,3 +227,74 @@ def check_dims(features: Mapping[str, np.ndarray], source: str | Path) -> int:
                 f"{source}: clip {clip!r} has feature dim {array.shape[1]}, earlier clips {dim}"
             )
     return 0 if dim is None else int(dim)
+
+
+# --- frame arrays: where they go wrong -------------------------------------------------------
+
+
+def first_bad_frame(bad: np.ndarray) -> int | None:
+    """The first index along axis 0 (a frame) where the boolean array `bad` is true, or None."""
+    bad = np.asarray(bad)
+    if bad.size == 0:
+        return None
+    frames = np.flatnonzero(bad.reshape(len(bad), -1).any(axis=1))
+    return int(frames[0]) if frames.size else None
+
+
+def point_name(index: int) -> str:
+    """A point of the keypoint layout by component and name, e.g. 'POSE_LANDMARKS LEFT_WRIST'."""
+    for component, points in COMPONENTS:
+        if index < len(points):
+            return f"{component} {points[index]}"
+        index -= len(points)
+    raise IndexError(index)
+
+
+def require_finite_keypoints(
+    xy: np.ndarray,
+    confidence: np.ndarray,
+    where: Callable[[int], str],
+    point: Callable[[int], str] = point_name,
+) -> None:
+    """Raise unless every confidence is finite and every detected point's coordinates are.
+
+    `xy` is (frames, points, dims), `confidence` (frames, points); a point with confidence 0
+    (not detected) may hold anything. The error names the file and frame (`where(frame)`) and
+    the point (`point(index)`, by default its name in the layout).
+    """
+    bad = ~np.isfinite(confidence) | ((confidence > 0) & ~np.isfinite(xy).all(axis=-1))
+    frame = first_bad_frame(bad)
+    if frame is None:
+        return
+    index = int(np.flatnonzero(bad[frame])[0])
+    coordinates = tuple(float(v) for v in xy[frame, index])
+    raise CorpusFormatError(
+        f"{where(frame)}: {point(index)} has NaN or infinite values: coordinates {coordinates}, "
+        f"confidence {float(confidence[frame, index])}"
+    )
+
+
+def require_in_frame(
+    data: np.ndarray,
+    confidence: np.ndarray,
+    margin: float,
+    where: Callable[[int], str],
+    advice: str,
+) -> None:
+    """Raise unless every detected point lies within `margin` frame sizes of the frame.
+
+    `data` is (frames, points, dims) in the layout's units (x / width, y / height), so the
+    allowed x and y are [-margin, 1 + margin]; points with confidence 0 are not checked. The
+    error names the file and frame (`where(frame)`), the point, and ends with `advice`.
+    """
+    xy = data[..., :2]
+    outside = (confidence > 0) & ((xy < -margin) | (xy > 1 + margin)).any(axis=-1)
+    frame = first_bad_frame(outside)
+    if frame is None:
+        return
+    index = int(np.flatnonzero(outside[frame])[0])
+    x, y = (float(v) for v in xy[frame, index])
+    raise CorpusFormatError(
+        f"{where(frame)}: {point_name(index)} lies at ({x:.3g}, {y:.3g}) of the frame, more than "
+        f"{margin:g} frame sizes outside it; {advice}"
+    )

@@ -58,11 +58,19 @@ def tables(tmp_path: Path) -> Path:
     return folder
 
 
+FRAME_STEP = 0.001  # x of every point in frame k is k * FRAME_STEP, inside the frame
+
+
 def keypoints(n_frames: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keypoints whose x coordinate is the frame number, to check which frames come back."""
+    """Keypoints whose x coordinate tells the frame number, to check which frames come back."""
     data = np.zeros((n_frames, N_POINTS, 3), np.float32)
-    data[:, :, 0] = np.arange(n_frames)[:, None]
+    data[:, :, 0] = np.arange(n_frames)[:, None] * FRAME_STEP
     return data, np.ones((n_frames, N_POINTS), np.float32)
+
+
+def frame_numbers(data: np.ndarray) -> list[int]:
+    """The frame numbers that `keypoints` wrote into the frames of `data`."""
+    return np.rint(data[:, 0, 0] / FRAME_STEP).astype(int).tolist()
 
 
 def save_keypoints(path: Path, n_frames: int, fps: float = 24.0) -> None:
@@ -155,6 +163,12 @@ def test_a_table_without_timing_columns_is_refused(tmp_path):
         (sentence("v-1-x", 9, 1.0, 2.0, "x")[:4] + ["soon", "2.0", "x"], "START_REALIGNED"),
         (sentence("v-1-x", 9, 1.0, 2.0, "x")[:4] + ["1.0", "nan", "x"], "END_REALIGNED"),
         (sentence("v-1-x", 9, 3.0, 2.0, "x"), "start 3.0 >= end 2.0"),
+        (sentence("v-1-x", 9, 2.0, 2.0, "x"), "start 2.0 >= end 2.0"),
+        (sentence("v-1-x", 9, -0.5, 2.0, "x"), "START_REALIGNED is -0.5, below 0"),
+        (sentence("v-1-x", 9, 1.0, 1e308, "x"), r"END_REALIGNED is 1e\+308, above 86400"),
+        (sentence("v-1-x", 9, 86400.5, 86401.0, "x"), "START_REALIGNED is 86400.5, above"),
+        (sentence("v-1-x", 9, 1.0, 2.0, "x")[:4] + ["1.0", "inf", "x"], "END_REALIGNED"),
+        (sentence("v-1-x", 9, 1.0, 2.0, "x")[:4] + ["", "2.0", "x"], "START_REALIGNED"),
         (sentence("v-1-x", 9, 1.0, 2.0, "x")[:6], "6 fields"),
         (sentence("aaa-1-rgb_front", 1, 1.0, 2.0, "again"), "repeats line 3"),
     ],
@@ -164,6 +178,30 @@ def test_bad_rows_are_named_by_file_and_line(tmp_path, row, message):
     with pytest.raises(CorpusFormatError, match=message) as error:
         read_sentence_table(path)
     assert f"{path}, line 4" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "line 1: empty: no header line"),
+        ("\r\n\r\n", "line 1: empty: no header line"),
+        ("\t".join([*ID_HEADER, *REALIGNED, "SENTENCE"]) + "\r\n", "no sentences"),
+    ],
+)
+def test_an_empty_table_is_refused(tmp_path, text, message):
+    path = tmp_path / "how2sign_realigned_val.csv"
+    path.write_text(text)
+    with pytest.raises(CorpusFormatError, match=message) as error:
+        read_sentence_table(path)
+    assert str(path) in str(error.value)
+
+
+def test_bad_speech_timings_are_refused_too(tables, pose_dir, readers):
+    speech = tables / "how2sign_train.csv"
+    write_tsv(speech, ORIGINAL, [ROWS_TRAIN[0][:4] + ["-1.0", "2.0", "x"]])
+    with pytest.raises(CorpusFormatError, match="START is -1.0, below 0") as error:
+        load_how2sign(tables, pose_dir=pose_dir, splits=("train",))
+    assert f"{speech}, line 2" in str(error.value)
 
 
 def test_corpus_joins_timings_and_counts_what_it_leaves_out(
@@ -193,7 +231,7 @@ def test_corpus_joins_timings_and_counts_what_it_leaves_out(
     json.dumps(info)
     assert any("no keypoints" in r.getMessage() for r in warnings_seen.records)
     data, _ = corpus.sentence_pose(second)
-    assert data[0, 0, 0] == 60 and len(data) == 36  # 2.5 s .. 4.0 s at 24 fps
+    assert frame_numbers(data) == list(range(60, 96))  # 2.5 s .. 4.0 s at 24 fps
 
 
 def test_corpus_survives_saving(tables, pose_dir, readers, tmp_path):
@@ -255,7 +293,7 @@ def test_a_split_whose_sentences_all_fall_outside_their_videos_is_an_error(
     tables, pose_dir, readers
 ):
     save_keypoints(pose_dir / "ddd-1-rgb_front.pose", 12)  # half a second; the sentence ends at 1 s
-    with pytest.raises(CorpusFormatError, match="no sentence lies within"):
+    with pytest.raises(CorpusFormatError, match=r"no sentence fits its keypoints \(1 outside"):
         load_how2sign(tables, pose_dir=pose_dir, splits=("val",))
 
 
@@ -284,19 +322,20 @@ def write_openpose_clip(folder: Path, name: str, noses_x: list[float]) -> Path:
 def clip_keypoints(tmp_path: Path) -> tuple[Path, Path]:
     """OpenPose folders and `.pose` files named by SENTENCE_NAME (none for ccc's clip).
 
-    aaa_0: 1.5 s (.pose at 24 fps), aaa_1: 1.5 s (OpenPose, 36 frames at the given 24 fps),
-    aaa_2: 2 s (.pose at 25 fps), bbb_0: 3 frames (OpenPose), ddd_0: 1 s (.pose at 24 fps).
+    Each as long as its table span, within the default tolerance: aaa_0 1.5 s (.pose at 24
+    fps), aaa_1 1.5 s (OpenPose, 36 frames at the given 24 fps), aaa_2 5.96 s of 6 s (.pose,
+    149 frames at 25 fps), bbb_0 23 frames of 24 (OpenPose), ddd_0 1 s (.pose at 24 fps).
     """
     openpose, poses = tmp_path / "openpose_output" / "json", tmp_path / "clip_poses"
     poses.mkdir()
     for name, frames, fps in [
         ("aaa_0-1-rgb_front", 36, 24.0),
-        ("aaa_2-1-rgb_front", 50, 25.0),
+        ("aaa_2-1-rgb_front", 149, 25.0),
         ("ddd_0-1-rgb_front", 24, 24.0),
     ]:
         write_pose_file(poses / f"{name}.pose", *keypoints(frames), fps=fps)
     write_openpose_clip(openpose, "aaa_1-1-rgb_front", [640.0 + i for i in range(36)])
-    write_openpose_clip(openpose, "bbb_0-2-rgb_front", [64.0, 128.0, 192.0])
+    write_openpose_clip(openpose, "bbb_0-2-rgb_front", [64.0 + 8 * i for i in range(23)])
     return openpose, poses
 
 
@@ -308,16 +347,16 @@ def test_clip_keypoints_make_one_video_per_sentence(tables, clip_keypoints, warn
         "aaa_0-1-rgb_front", "aaa_1-1-rgb_front", "aaa_2-1-rgb_front", "bbb_0-2-rgb_front",
         "ddd_0-1-rgb_front",
     ]  # fmt: skip
-    assert videos["n_frames"].tolist() == [36, 36, 50, 3, 24]
+    assert videos["n_frames"].tolist() == [36, 36, 149, 23, 24]
     assert videos["fps"].tolist() == [24.0, 24.0, 25.0, 24.0, 24.0]
     sentences = corpus.sentences.set_index("sentence_id")
     assert (sentences["video_id"] == sentences.index).all()
     assert sentences["start_sign"].tolist() == [0.0] * 5
-    assert sentences["end_sign"].tolist() == [1.5, 1.5, 2.0, 0.125, 1.0]
+    assert sentences["end_sign"].tolist() == pytest.approx([1.5, 1.5, 5.96, 23 / 24, 1.0])
     # aaa_0 has no speech row (sign timings: the whole clip); aaa_1's speech, 2.25 s .. 4.25 s
     # against a sign start of 2.5 s, is clipped to 0 .. 1.5 s; so are aaa_2's and bbb_0's.
     assert sentences["start_speech"].tolist() == [0.0] * 5
-    assert sentences["end_speech"].tolist() == [1.5, 1.5, 2.0, 0.125, 1.0]
+    assert sentences["end_speech"].tolist() == pytest.approx([1.5, 1.5, 5.96, 23 / 24, 1.0])
     info = corpus.info
     assert (info["keypoints_per"], info["speech_timings_clipped"]) == ("clip", True)
     assert info["clip_source_video"] == {
@@ -327,13 +366,14 @@ def test_clip_keypoints_make_one_video_per_sentence(tables, clip_keypoints, warn
     }  # fmt: skip
     assert (info["missing_videos"], info["skipped_missing_video"]) == (1, 1)  # ccc's clip
     assert (info["dropped_outside_video"], info["kept_sentences"]) == (0, 5)
+    assert (info["dropped_empty"], info["dropped_length_mismatch"]) == (0, 0)
     assert (info["speech_clipped"], info["speech_outside_clip"]) == (3, 0)
     assert any("1 clips have no keypoints" in r.getMessage() for r in warnings_seen.records)
     data, conf = corpus.sentence_pose(sentences.loc["aaa_1-1-rgb_front"])
     np.testing.assert_allclose(data[:, NOSE, 0], (640 + np.arange(36)) / 1280, rtol=1e-3)
     assert conf[0, NOSE] == pytest.approx(0.9, abs=1e-3) and len(data) == 36
-    data, _ = corpus.sentence_pose(corpus.sentences.iloc[2])  # aaa_2: x is the frame number
-    assert data[:, 0, 0].tolist() == list(range(50))
+    data, _ = corpus.sentence_pose(corpus.sentences.iloc[2])  # aaa_2: x tells the frame
+    assert frame_numbers(data) == list(range(149))
 
 
 def test_clip_corpus_survives_saving(tables, clip_keypoints, tmp_path):
@@ -356,7 +396,7 @@ def test_speech_timings_are_shifted_and_clipped_to_the_clip(tables, clip_keypoin
     inside = sentences.loc["aaa_0-1-rgb_front"]  # sign 0.5 .. 2.0 s, speech 0.75 .. 1.5 s
     assert (inside["start_speech"], inside["end_speech"]) == (0.25, 1.0)
     data, _ = corpus.sentence_pose(inside, timing="speech")
-    assert data[:, 0, 0].tolist() == list(range(6, 24))
+    assert frame_numbers(data) == list(range(6, 24))
     outside = sentences.loc["aaa_1-1-rgb_front"]  # sign 2.5 .. 4.0 s, speech after the clip
     assert (outside["start_speech"], outside["end_speech"]) == (0.0, 1.5)
     assert corpus.info["speech_outside_clip"] == 1
@@ -382,14 +422,112 @@ def test_keypoints_per_must_be_video_or_clip(tables, pose_dir):
         load_how2sign(tables, pose_dir=pose_dir, keypoints_per="sentence")
 
 
-def test_a_clip_without_frames_is_dropped(tables, readers, tmp_path):
+def test_a_clip_without_frames_is_dropped_and_counted(tables, readers, tmp_path, warnings_seen):
     folder = tmp_path / "clips"
     folder.mkdir()
     save_keypoints(folder / "aaa_0-1-rgb_front.pose", 0)
-    save_keypoints(folder / "aaa_1-1-rgb_front.pose", 12)
+    save_keypoints(folder / "aaa_1-1-rgb_front.pose", 36)
     corpus = load_how2sign(tables, pose_dir=folder, splits=("train",), keypoints_per="clip")
     assert corpus.sentences["sentence_id"].tolist() == ["aaa_1-1-rgb_front"]
-    assert corpus.info["dropped_outside_video"] == 1 and corpus.info["missing_videos"] == 3
+    assert corpus.info["dropped_empty"] == 1 and corpus.info["dropped_outside_video"] == 0
+    assert corpus.info["missing_videos"] == 3
+    messages = [r.getMessage() for r in warnings_seen.records]
+    assert any("0 frames" in m and "aaa_0-1-rgb_front" in m for m in messages)
+
+
+def test_a_video_without_frames_is_dropped_and_counted(tables, pose_dir, readers):
+    save_keypoints(pose_dir / "bbb-2-rgb_front.pose", 0)
+    info = load_how2sign(tables, pose_dir=pose_dir, splits=("train",)).info
+    assert (info["dropped_empty"], info["dropped_outside_video"]) == (1, 1)  # bbb_0; aaa_2
+    assert info["kept_sentences"] == 2
+
+
+def test_an_empty_real_pose_file_is_dropped(tables, tmp_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    write_pose_file(folder / "ddd_0-1-rgb_front.pose", *keypoints(0), fps=24.0)
+    with pytest.raises(CorpusFormatError, match="1 in keypoints of 0 frames"):
+        load_how2sign(tables, pose_dir=folder, splits=("val",), keypoints_per="clip")
+
+
+@pytest.fixture
+def clip_lengths(tmp_path: Path) -> Path:
+    """Clips of the train table at 24 fps: aaa_0 exact (1.5 s), aaa_1 0.5 s of its 1.5 s,
+    aaa_2 6.25 s of its 6 s, bbb_0 1.5 s of its 1 s (ccc_0 has none); read by `readers`."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name, frames in [
+        ("aaa_0-1-rgb_front", 36),
+        ("aaa_1-1-rgb_front", 12),
+        ("aaa_2-1-rgb_front", 150),
+        ("bbb_0-2-rgb_front", 36),
+    ]:
+        save_keypoints(folder / f"{name}.pose", frames)
+    return folder
+
+
+def test_a_clip_whose_length_differs_from_its_table_row_is_dropped_and_counted(
+    tables, clip_lengths, readers, warnings_seen
+):
+    corpus = load_how2sign(tables, pose_dir=clip_lengths, splits=("train",), keypoints_per="clip")
+    kept = corpus.sentences["sentence_id"].tolist()  # 0.25 s and 0.5 s off: within 0.5 s
+    assert kept == ["aaa_0-1-rgb_front", "aaa_2-1-rgb_front", "bbb_0-2-rgb_front"]
+    info = corpus.info
+    assert info["dropped_length_mismatch"] == 1 and info["kept_sentences"] == 3
+    assert info["per_split"]["train"]["dropped_length_mismatch"] == 1
+    message = next(m for m in (r.getMessage() for r in warnings_seen.records) if "dropped" in m)
+    assert "dropped 1 sentences" in message and "length_tolerance_s" in message
+    assert "aaa_1-1-rgb_front: 0.50 s, table 1.50 s" in message
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "kept"),
+    [
+        (0.0, ["aaa_0-1-rgb_front"]),
+        (0.25, ["aaa_0-1-rgb_front", "aaa_2-1-rgb_front"]),
+        (0.5, ["aaa_0-1-rgb_front", "aaa_2-1-rgb_front", "bbb_0-2-rgb_front"]),
+        (1.0, ["aaa_0-1-rgb_front", "aaa_1-1-rgb_front", "aaa_2-1-rgb_front", "bbb_0-2-rgb_front"]),
+    ],
+)
+def test_the_length_tolerance_is_a_parameter(tables, clip_lengths, readers, tolerance, kept):
+    corpus = load_how2sign(
+        tables, pose_dir=clip_lengths, splits=("train",), keypoints_per="clip",
+        length_tolerance_s=tolerance,
+    )  # fmt: skip
+    assert corpus.sentences["sentence_id"].tolist() == kept
+    assert corpus.info["dropped_length_mismatch"] == 4 - len(kept)
+
+
+def test_the_length_check_is_for_clips_only(tables, pose_dir, readers):
+    info = load_how2sign(tables, pose_dir=pose_dir, splits=("train",), length_tolerance_s=0).info
+    assert (info["dropped_length_mismatch"], info["kept_sentences"]) == (0, 3)
+
+
+def test_all_clips_off_their_length_is_an_error(tables, clip_lengths, readers):
+    save_keypoints(clip_lengths / "aaa_0-1-rgb_front.pose", 36, fps=30.0)  # 1.2 s of 1.5 s
+    with pytest.raises(CorpusFormatError, match="4 in clips whose length differs") as error:
+        load_how2sign(
+            tables, pose_dir=clip_lengths, splits=("train",), keypoints_per="clip",
+            length_tolerance_s=0.1,
+        )  # fmt: skip
+    assert "frame rate" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"fps": 0}, "frame rate must be a positive number"),
+        ({"fps": float("nan")}, "frame rate must be a positive number"),
+        ({"frame_size": (0, 720)}, "frame size must be positive"),
+        ({"frame_size": (1280, -720)}, "frame size must be positive"),
+        ({"frame_size": (1280,)}, r"frame_size must be \(width, height\)"),
+        ({"length_tolerance_s": -0.1}, "length_tolerance_s must be >= 0"),
+        ({"length_tolerance_s": float("inf")}, "length_tolerance_s must be >= 0"),
+    ],
+)
+def test_bad_options_are_refused(tables, pose_dir, option, message):
+    with pytest.raises(ValueError, match=message):
+        load_how2sign(tables, pose_dir=pose_dir, **option)
 
 
 REAL_VAL = REALDATA / "how2sign" / "how2sign_realigned_val.csv"

@@ -12,9 +12,11 @@ from slr_lib.data import layout
 from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.openpose import (
     BODY25_INDICES,
+    FRAME_MARGIN,
     read_openpose_folder,
     resample_closed_contour,
 )
+from tests.conftest import REALDATA
 
 WIDTH, HEIGHT = 1280, 720
 
@@ -195,3 +197,107 @@ def test_duplicate_frame_number(tmp_path):
     write_frame(tmp_path, "a_007_keypoints.json", [make_person()])
     with pytest.raises(CorpusFormatError, match="frame 7"):
         read_openpose_folder(tmp_path)
+
+
+# --- bad values and the frame size -------------------------------------------------------------
+
+REAL_OPENPOSE = REALDATA / "openpose"
+needs_real_openpose = pytest.mark.skipif(
+    not any(REAL_OPENPOSE.glob("*_keypoints.json")),
+    reason=f"real OpenPose frames not at {REAL_OPENPOSE} (../shared/realdata/openpose)",
+)
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    "values", [(NAN, 300.0, 0.9), (640.0, INF, 0.9), (640.0, 300.0, NAN), (0.0, 0.0, -INF)]
+)
+def test_non_finite_values_name_file_frame_and_point(tmp_path, values):
+    person = make_person()
+    person["pose_keypoints_2d"][4] = values  # json writes them as NaN, Infinity, -Infinity
+    write_frame(tmp_path, frame_name(0), [make_person()])
+    path = write_frame(tmp_path, frame_name(1), [person])
+    assert "NaN" in path.read_text() or "Infinity" in path.read_text()
+    with pytest.raises(CorpusFormatError, match="NaN or infinite") as error:
+        read_openpose_folder(tmp_path, WIDTH, HEIGHT)
+    assert f"{path} (frame 1)" in str(error.value)
+    assert "pose_keypoints_2d point 4" in str(error.value)
+
+
+def test_undetected_points_may_hold_junk(tmp_path):
+    person = make_person()
+    person["pose_keypoints_2d"][4] = (NAN, INF, 0.0)  # the right wrist
+    person["face_keypoints_2d"][59] = (NAN, -5e6, 0.0)  # a lip point next to detected ones
+    write_frame(tmp_path, frame_name(0), [person])
+    data, conf = read_openpose_folder(tmp_path, WIDTH, HEIGHT)
+    assert np.isfinite(data).all() and np.abs(data).max() <= 1
+    assert conf[0, layout.body_index("RIGHT_WRIST")] == 0
+    assert not data[0, layout.body_index("RIGHT_WRIST")].any()
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "ok"),
+    [
+        (1.2 * WIDTH, 0.5 * HEIGHT, True),
+        (-0.2 * WIDTH, 1.2 * HEIGHT, True),
+        (1.3 * WIDTH, 0.5 * HEIGHT, False),
+        (0.5 * WIDTH, -0.3 * HEIGHT, False),
+        (1e308, 0.5 * HEIGHT, False),
+    ],
+)
+def test_points_beyond_the_margin_mean_a_wrong_frame_size(tmp_path, x, y, ok):
+    assert FRAME_MARGIN == 0.25
+    person = make_person()
+    person["hand_left_keypoints_2d"][8] = (x, y, 0.7)
+    write_frame(tmp_path, frame_name(0), [make_person()])
+    path = write_frame(tmp_path, frame_name(1), [person])
+    if ok:
+        data, _ = read_openpose_folder(tmp_path, WIDTH, HEIGHT)
+        expected = (x / WIDTH, y / HEIGHT)
+        np.testing.assert_allclose(data[1, layout.LEFT_HAND.start + 8, :2], expected, rtol=1e-6)
+        return
+    with pytest.raises(CorpusFormatError, match="frame size 1280x720 is probably wrong") as error:
+        read_openpose_folder(tmp_path, WIDTH, HEIGHT)
+    message = str(error.value)
+    assert f"{path} (frame 1)" in message and "LEFT_HAND_LANDMARKS INDEX_FINGER_TIP" in message
+    assert "frame_size=(width, height)" in message
+
+
+@pytest.mark.parametrize("size", [(0, 720), (1280, -1), (float("nan"), 720), ("1280", 720)])
+def test_frame_size_must_be_positive(tmp_path, size):
+    write_frame(tmp_path, frame_name(0), [make_person()])
+    with pytest.raises(ValueError, match="frame size must be positive"):
+        read_openpose_folder(tmp_path, *size)
+
+
+@needs_real_openpose
+def test_real_frames_read_at_their_frame_size():
+    data, conf = read_openpose_folder(REAL_OPENPOSE, 1280, 720)
+    assert data.shape == (9, layout.N_POINTS, 3) and data.dtype == np.float32
+    seen = data[..., :2][conf > 0]
+    assert seen.min() > 0.2 and seen.max() < 0.9  # within the 1280x720 frame
+
+
+@needs_real_openpose
+def test_real_frames_of_a_larger_video_need_its_frame_size(tmp_path):
+    """The real frames' pixels scaled to a 1920x1080 video: at the default 1280x720 their hips
+    fall 0.29 frame heights below the frame, which names the frame size."""
+    for source in sorted(REAL_OPENPOSE.glob("*_keypoints.json")):
+        frame = json.loads(source.read_text())
+        for person in frame["people"]:
+            for key, values in person.items():
+                if key.endswith("_2d") and values:
+                    xyc = np.asarray(values, dtype=float).reshape(-1, 3)
+                    xyc[:, :2] *= 1.5
+                    person[key] = flat(xyc)
+        (tmp_path / source.name).write_text(json.dumps(frame))
+    with pytest.raises(CorpusFormatError, match="frame size 1280x720 is probably wrong") as error:
+        read_openpose_folder(tmp_path)
+    assert "video_000000000000_keypoints.json (frame 0)" in str(error.value)
+    assert "frame_size=(width, height)" in str(error.value)
+    data, conf = read_openpose_folder(tmp_path, 1920, 1080)
+    original, original_conf = read_openpose_folder(REAL_OPENPOSE, 1280, 720)
+    np.testing.assert_allclose(data, original, atol=1e-6)
+    np.testing.assert_array_equal(conf, original_conf)

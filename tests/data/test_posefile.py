@@ -14,12 +14,14 @@ from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderD
 from slr_lib.data import layout
 from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.posefile import (
+    FRAME_MARGIN,
     fingerspelling_clips,
     from_layout,
     read_pose_file,
     to_layout,
     write_pose_file,
 )
+from tests.conftest import REALDATA
 
 MEDIAPIPE_BODY = layout.BODY_POINTS + (
     "LEFT_KNEE", "RIGHT_KNEE", "LEFT_ANKLE", "RIGHT_ANKLE", "LEFT_HEEL", "RIGHT_HEEL",
@@ -38,9 +40,19 @@ def component(name: str, points: list[str] | tuple[str, ...], fmt: str = "XYZC")
     return PoseHeaderComponent(name, list(points), [], [(255, 0, 0)], fmt)
 
 
-def make_pose(components, data: np.ndarray, conf: np.ndarray, width=640, height=480) -> Pose:
+def make_pose(
+    components, data: np.ndarray, conf: np.ndarray, width=640, height=480, fps=25.0
+) -> Pose:
     header = PoseHeader(0.2, PoseHeaderDimensions(width, height, 0), components)
-    return Pose(header, NumPyPoseBody(25.0, data, conf))
+    return Pose(header, NumPyPoseBody(fps, data, conf))
+
+
+def write_pose(path: Path, pose: Pose) -> Path:
+    """`pose` written as a `.pose` file by pose-format itself."""
+    buffer = io.BytesIO()
+    pose.write(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
 
 
 def holistic_components(n_face: int = 478) -> list[PoseHeaderComponent]:
@@ -146,14 +158,16 @@ def test_two_dimensional_points_get_zero_z():
     assert np.all(data[..., 2] == 0) and np.all(conf[0, layout.RIGHT_HAND] == 1)
 
 
-def test_no_people_and_nan_values():
+def test_no_people_and_nan_values_of_undetected_points():
     components = [component("LEFT_HAND_LANDMARKS", layout.HAND_POINTS)]
     empty = make_pose(components, np.zeros((4, 0, 21, 3)), np.zeros((4, 0, 21)))
     data, conf, _ = to_layout(empty)
     assert data.shape == (4, layout.N_POINTS, 3) and not conf.any()
     values = np.ones((1, 1, 21, 3))
-    values[0, 0, 3, 1] = np.nan
-    data, conf, _ = to_layout(make_pose(components, values, np.ones((1, 1, 21))))
+    values[0, 0, 3] = (np.nan, np.inf, -np.inf)
+    confidence = np.ones((1, 1, 21))
+    confidence[0, 0, 3] = 0  # not detected: may hold anything
+    data, conf, _ = to_layout(make_pose(components, values, confidence))
     assert conf[0, layout.LEFT_HAND.start + 3] == 0 and np.isfinite(data).all()
 
 
@@ -214,3 +228,136 @@ def test_fingerspelling_clips_ase_has_26_letters(ase_clips):
 def test_fingerspelling_clips_unknown_language_lists_available():
     with pytest.raises(ValueError, match=r"'xyz'.*ase"):
         fingerspelling_clips("xyz")
+
+
+# --- bad values --------------------------------------------------------------------------------
+
+REAL_POSE = REALDATA / "pose"
+needs_real_pose = pytest.mark.skipif(
+    not (REAL_POSE / "colin-SAD.pose").is_file(),
+    reason=f"real .pose files not at {REAL_POSE} (../shared/realdata/pose)",
+)
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    ("point", "values", "confidence"),
+    [
+        (layout.body_index("LEFT_WRIST"), (NAN, 0.5, 0.0), 0.9),
+        (layout.RIGHT_HAND.start + 8, (0.5, INF, 0.0), 1.0),
+        (layout.MOUTH.start, (0.5, 0.5, -INF), 0.5),
+        (layout.body_index("NOSE"), (0.5, 0.5, 0.0), NAN),
+        (layout.body_index("NOSE"), (0.5, 0.5, 0.0), INF),
+    ],
+)
+def test_non_finite_values_name_file_frame_and_point(tmp_path, point, values, confidence):
+    data, conf = random_layout(n_frames=6)
+    data[4, point], conf[4, point] = values, confidence
+    path = write_pose_file(tmp_path / "clip.pose", data, conf, fps=25)
+    with pytest.raises(CorpusFormatError, match="NaN or infinite") as error:
+        read_pose_file(path)
+    assert f"{path}, frame 4: {layout_point(point)} has" in str(error.value)
+
+
+def layout_point(index: int) -> str:
+    """'COMPONENT NAME' of a point of the layout, written out here to check the messages."""
+    names = [f"{c} {p}" for c, points in layout.COMPONENTS for p in points]
+    return names[index]
+
+
+def test_undetected_points_may_hold_junk_in_a_file(tmp_path):
+    data, conf = random_layout(n_frames=3)
+    data[1, 5], conf[1, 5] = (NAN, INF, 1e30), 0.0
+    data[2, 40], conf[2, 40] = (1e6, -1e6, 0.0), 0.0
+    back, back_conf, _ = read_pose_file(write_pose_file(tmp_path / "c.pose", data, conf, 25))
+    assert np.isfinite(back).all() and not back[1, 5].any() and not back[2, 40].any()
+    assert back_conf[1, 5] == back_conf[2, 40] == 0
+
+
+@pytest.mark.parametrize(
+    ("x", "ok"), [(1.0 + FRAME_MARGIN - 0.05, True), (-FRAME_MARGIN + 0.05, True),
+                  (1.0 + FRAME_MARGIN + 0.05, False), (-FRAME_MARGIN - 0.05, False),
+                  (1e30, False)],
+)  # fmt: skip
+def test_points_beyond_the_margin_name_file_frame_and_point(tmp_path, x, ok):
+    data, conf = random_layout(n_frames=4)
+    point = layout.LEFT_HAND.start + 4
+    data[2, point, 0] = x
+    path = write_pose_file(tmp_path / "clip.pose", data, conf, fps=25, width=640, height=480)
+    if ok:
+        assert read_pose_file(path)[0][2, point, 0] == pytest.approx(x, rel=1e-5)
+        return
+    with pytest.raises(CorpusFormatError, match="frame sizes outside") as error:
+        read_pose_file(path)
+    message = str(error.value)
+    assert f"{path}, frame 2: LEFT_HAND_LANDMARKS THUMB_TIP" in message
+    assert "frame dimensions in the header (640x480)" in message
+
+
+@pytest.mark.parametrize("fps", [0.0, -25.0, NAN, INF])
+def test_a_bad_frame_rate_is_refused(tmp_path, fps):
+    components = [component("LEFT_HAND_LANDMARKS", layout.HAND_POINTS)]
+    pose = make_pose(components, np.ones((2, 1, 21, 3)), np.ones((2, 1, 21)), fps=fps)
+    path = write_pose(tmp_path / "bad_fps.pose", pose)
+    with pytest.raises(CorpusFormatError, match=r"bad_fps\.pose: frame rate must be a positive"):
+        read_pose_file(path)
+    with pytest.raises(ValueError, match="frame rate must be a positive"):
+        write_pose_file(tmp_path / "out.pose", *random_layout(n_frames=1), fps=fps)
+
+
+def test_a_bad_frame_size_is_refused(tmp_path):
+    components = [component("LEFT_HAND_LANDMARKS", layout.HAND_POINTS)]
+    pose = make_pose(components, np.ones((2, 1, 21, 3)), np.ones((2, 1, 21)), width=0)
+    path = write_pose(tmp_path / "no_width.pose", pose)
+    with pytest.raises(CorpusFormatError, match=r"no_width\.pose: frame dimensions must be"):
+        read_pose_file(path)
+
+
+def test_a_file_of_no_frames_reads_as_empty(tmp_path):
+    path = write_pose_file(tmp_path / "empty.pose", *random_layout(n_frames=0), fps=24)
+    data, conf, fps = read_pose_file(path)
+    assert data.shape == (0, layout.N_POINTS, 3) and conf.shape == (0, layout.N_POINTS)
+    assert fps == 24
+
+
+@needs_real_pose
+@pytest.mark.parametrize("name", ["colin-1-HOUSE.pose", "colin-SAD.pose", "posefmt_mediapipe.pose"])
+def test_real_mediapipe_files_read_within_the_margin(name):
+    data, conf, fps = read_pose_file(REAL_POSE / name)
+    assert len(data) > 50 and fps > 0 and np.isfinite(data).all()
+    seen = data[..., :2][conf > 0]
+    assert seen.max() <= 1 + FRAME_MARGIN and seen.min() >= -FRAME_MARGIN
+
+
+@needs_real_pose
+def test_real_colin_clips_reach_far_below_the_frame():
+    """Why FRAME_MARGIN is a whole frame: MediaPipe places the arms of the real colin clips
+    up to 0.71 frame heights below the frame, some with high confidence."""
+    data, conf, _ = read_pose_file(REAL_POSE / "colin-1-HOUSE.pose")
+    below = (conf > 0.5) & (data[..., 1] > 1.5)
+    assert below.any()
+
+
+@needs_real_pose
+def test_a_real_file_with_a_bad_value_names_its_frame(tmp_path):
+    data, conf, fps = read_pose_file(REAL_POSE / "colin-SAD.pose")
+    wrist = layout.body_index("RIGHT_WRIST")
+    assert conf[30, wrist] > 0
+    data[30, wrist, 0] = np.nan
+    path = write_pose_file(tmp_path / "colin_nan.pose", data, conf, fps, 1280, 720)
+    with pytest.raises(
+        CorpusFormatError,
+        match=r"colin_nan\.pose, frame 30: POSE_LANDMARKS "
+        r"RIGHT_WRIST has NaN or infinite values",
+    ):
+        read_pose_file(path)
+
+
+@needs_real_pose
+def test_a_real_file_with_the_wrong_frame_size_in_its_header_is_refused(tmp_path):
+    """The real clip written with pixel coordinates of its 1280x720 frame but a header that
+    says 640x360: every point lands twice as far, the arms 2.4 frame heights down."""
+    data, conf, fps = read_pose_file(REAL_POSE / "colin-SAD.pose")
+    path = write_pose_file(tmp_path / "small.pose", data * 2, conf, fps, 640, 360)
+    with pytest.raises(CorpusFormatError, match=r"header \(640x360\) the video's"):
+        read_pose_file(path)
