@@ -2,7 +2,8 @@
 
 A corpus directory holds:
 
-- `manifest.json`: name, language, fps, how it was made, counts;
+- `manifest.json`: name, language, fps, how it was made, counts, and `files`: every other file
+  of the folder (relative path -> `bytes` and `sha256`);
 - `videos.parquet`: one row per source video (`video_id, split, signer, topic, fps, n_frames,
   pose_index`); `pose_index` is the video's item in its split's pose array;
 - `sentences.parquet`: one row per subtitle (`sentence_id, video_id, split, text, start_sign,
@@ -14,10 +15,17 @@ A corpus directory holds:
 - `poses/NAME.data.npy` (float16, frames x points x 3), `poses/NAME.conf.npy` (float16, frames x
   points) and `poses/NAME.offsets.npy` (int64, items + 1): the frames of all items of one split
   (or of the exemplars) stacked, read memory-mapped.
+
+`Corpus.save` writes the folder whole or not at all (`slr_lib.atomic.replacing_folder`): an
+existing corpus is replaced only once the new one is complete. `Corpus.load` checks the folder
+against the manifest's file list (`check_files`) and raises `CorpusFormatError` naming the file
+for a missing, unlisted, truncated or (with `verify=True`) altered file, or one that numpy,
+pyarrow or json cannot read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +34,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow
 
+from slr_lib.atomic import replacing_folder
 from slr_lib.data.layout import N_DIMS, N_POINTS
 
 SPLITS = ("train", "val", "test")
@@ -38,6 +48,9 @@ SENTENCE_COLUMNS = (
 EXEMPLAR_COLUMNS = ("exemplar_id", "dictionary", "gloss", "signer", "fps", "n_frames", "pose_index")
 SIGN_COLUMNS = ("video_id", "sentence_id", "gloss", "start_frame", "end_frame", "mouthed", "kind")
 TIMINGS = ("sign", "speech")
+MANIFEST = "manifest.json"
+MANIFEST_KEYS = ("name", "language", "fps", "files")
+REGENERATE = "the corpus was changed or partly rewritten; regenerate it"
 
 
 class CorpusFormatError(ValueError):
@@ -107,11 +120,11 @@ class PoseArray:
     def load(cls, directory: Path, name: str) -> PoseArray:
         """Open the array memory-mapped."""
         paths = [directory / f"{name}.{part}.npy" for part in ("data", "conf", "offsets")]
-        for path in paths:
-            if not path.is_file():
-                raise CorpusFormatError(f"missing pose file {path}")
-        data, conf = (np.load(p, mmap_mode="r") for p in paths[:2])
-        return cls(data, conf, np.load(paths[2]))
+        data, conf = (_read_npy(p, mmap_mode="r") for p in paths[:2])
+        try:
+            return cls(data, conf, _read_npy(paths[2]))
+        except CorpusFormatError as error:
+            raise CorpusFormatError(f"{directory / name}.*.npy: {error}") from error
 
 
 @dataclass
@@ -185,9 +198,14 @@ class Corpus:
         return self.exemplar_poses.frames(int(exemplar["pose_index"]))
 
     def save(self, root: str | Path) -> Path:
-        """Write the corpus directory described in this module's docstring."""
+        """Write the corpus directory described in this module's docstring, whole or not at all."""
         root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
+        with replacing_folder(root) as partial:
+            self._write(partial)
+        return root
+
+    def _write(self, root: Path) -> None:
+        """Write the tables and pose arrays, then the manifest listing them."""
         tables = {"videos": self.videos, "sentences": self.sentences, "exemplars": self.exemplars}
         if self.signs is not None:
             tables["signs"] = self.signs
@@ -201,19 +219,20 @@ class Corpus:
             "name": self.name, "language": self.language, "fps": self.fps,
             "splits": {s: int((self.sentences["split"] == s).sum()) for s in self.splits},
             "n_exemplars": len(self.exemplars), "simulated": self.signs is not None,
-            "info": self.info,
+            "info": self.info, "files": list_files(root),
         }  # fmt: skip
-        (root / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        return root
+        (root / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
     @classmethod
-    def load(cls, root: str | Path) -> Corpus:
-        """Open a corpus directory; pose arrays are memory-mapped."""
+    def load(cls, root: str | Path, verify: bool = True) -> Corpus:
+        """Open a corpus directory checked against its manifest; pose arrays are memory-mapped.
+
+        Every listed file must exist with its size, no other file may be there, and with
+        `verify` (the default) each file's SHA-256 must match too.
+        """
         root = Path(root)
-        manifest_path = root / "manifest.json"
-        if not manifest_path.is_file():
-            raise CorpusFormatError(f"{root} is not a corpus directory (no manifest.json)")
-        manifest = json.loads(manifest_path.read_text())
+        manifest = read_manifest(root)
+        check_files(root, manifest["files"], verify)
         tables = {
             name: _read_table(root / f"{name}.parquet")
             for name in ("videos", "sentences", "exemplars")
@@ -237,6 +256,72 @@ class Corpus:
         )
 
 
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, as hex."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _files_under(root: Path) -> list[str]:
+    """The relative paths of the files under `root` but the manifest, sorted."""
+    names = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(name for name in names if name != MANIFEST)
+
+
+def list_files(root: Path) -> dict[str, dict[str, Any]]:
+    """Every file under `root` but the manifest: relative path -> `bytes` and `sha256`."""
+    return {
+        name: {"bytes": (root / name).stat().st_size, "sha256": sha256(root / name)}
+        for name in _files_under(root)
+    }
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The parsed `manifest.json` of a corpus folder, with the keys `load` needs."""
+    path = root / MANIFEST
+    if not path.is_file():
+        raise CorpusFormatError(f"{root} is not a corpus directory (no {MANIFEST})")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CorpusFormatError(f"{path}: not valid JSON ({error}); {REGENERATE}") from error
+    if not isinstance(manifest, dict):
+        raise CorpusFormatError(f"{path}: expected an object, got {type(manifest).__name__}")
+    missing = [key for key in MANIFEST_KEYS if key not in manifest]
+    if missing == ["files"]:
+        raise CorpusFormatError(
+            f"{path} lists no files: the corpus was written before corpora recorded their "
+            "files; regenerate it"
+        )
+    if missing:
+        raise CorpusFormatError(f"{path}: missing keys {missing}; {REGENERATE}")
+    if not isinstance(manifest["files"], dict):
+        raise CorpusFormatError(f"{path}: `files` is not an object; {REGENERATE}")
+    return manifest
+
+
+def check_files(root: Path, files: Mapping[str, Mapping[str, Any]], verify: bool) -> None:
+    """Raise `CorpusFormatError` naming the first file that differs from the manifest's list."""
+    unlisted = [name for name in _files_under(root) if name not in files]
+    if unlisted:
+        raise CorpusFormatError(
+            f"{root / unlisted[0]} is not listed in {root / MANIFEST} "
+            f"({len(unlisted)} unlisted file(s)): old and new files mixed? {REGENERATE}"
+        )
+    for name, expected in sorted(files.items()):
+        _check_file(root / name, expected, verify)
+
+
+def _check_file(path: Path, expected: Mapping[str, Any], verify: bool) -> None:
+    if not path.is_file():
+        raise CorpusFormatError(f"{path} is listed in the manifest but missing; {REGENERATE}")
+    size = path.stat().st_size
+    if size != expected["bytes"]:
+        raise CorpusFormatError(f"{path} was {expected['bytes']} bytes, is {size}; {REGENERATE}")
+    if verify and sha256(path) != expected["sha256"]:
+        raise CorpusFormatError(f"{path}: hash differs: {REGENERATE}")
+
+
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in columns})
 
@@ -244,7 +329,19 @@ def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise CorpusFormatError(f"missing corpus table {path}")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pyarrow.ArrowException) as error:
+        raise CorpusFormatError(f"{path}: not a readable parquet table ({error})") from error
+
+
+def _read_npy(path: Path, mmap_mode: str | None = None) -> np.ndarray:
+    if not path.is_file():
+        raise CorpusFormatError(f"missing pose file {path}")
+    try:
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise CorpusFormatError(f"{path}: not a readable .npy array ({error})") from error
 
 
 def _require_columns(name: str, table: pd.DataFrame, columns: tuple[str, ...]) -> None:

@@ -1,7 +1,14 @@
+import hashlib
+import json
+import os
+import signal
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from slr_lib.atomic import Terminated
 from slr_lib.data.corpus import (
     EXEMPLAR_COLUMNS,
     SIGN_COLUMNS,
@@ -80,3 +87,162 @@ def test_inconsistent_tables_are_rejected():
 def test_loading_a_folder_that_is_not_a_corpus(tmp_path):
     with pytest.raises(CorpusFormatError, match="manifest.json"):
         Corpus.load(tmp_path)
+
+
+# Writing whole or not at all, and reading only what was written whole
+
+
+def files_of(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def other_corpus() -> Corpus:
+    corpus = tiny_corpus()
+    corpus.name = "other"
+    corpus.poses = {"train": PoseArray.stack([frames(20, 3.0)]), "test": corpus.poses["test"]}
+    return corpus
+
+
+def test_manifest_lists_every_file_with_its_size_and_hash(tmp_path):
+    root = tiny_corpus().save(tmp_path / "c")
+    listed = json.loads((root / "manifest.json").read_text())["files"]
+    on_disk = files_of(root)
+    assert set(listed) == set(on_disk) - {"manifest.json"}
+    assert "poses/train.data.npy" in listed and "signs.parquet" in listed
+    for name, entry in listed.items():
+        assert entry["bytes"] == len(on_disk[name])
+        assert entry["sha256"] == hashlib.sha256(on_disk[name]).hexdigest()
+
+
+def test_saving_again_replaces_the_whole_folder(tmp_path):
+    root = tiny_corpus().save(tmp_path / "c")
+    (root / "poses" / "val.data.npy").write_bytes(b"left over")
+    other_corpus().save(root)
+    loaded = Corpus.load(root)
+    assert loaded.name == "other" and loaded.poses["train"].frames(0)[0][0, 0, 0] == 3
+    assert not (root / "poses" / "val.data.npy").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["c"]
+
+
+@pytest.mark.parametrize("had_corpus", [True, False])
+def test_a_save_that_fails_midway_leaves_the_old_corpus_and_no_partial_folder(
+    tmp_path, monkeypatch, had_corpus
+):
+    root = tmp_path / "c"
+    if had_corpus:
+        tiny_corpus().save(root)
+    before = files_of(root) if had_corpus else None
+
+    def fail(self, directory, name):
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{name}.data.npy").write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PoseArray, "save", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        other_corpus().save(root)
+    assert [p.name for p in tmp_path.iterdir()] == (["c"] if had_corpus else [])
+    if had_corpus:
+        assert files_of(root) == before
+        assert Corpus.load(root).name == "t"
+
+
+def test_sigterm_during_a_save_leaves_the_old_corpus_and_no_partial_folder(tmp_path, monkeypatch):
+    root = tiny_corpus().save(tmp_path / "c")
+    before = files_of(root)
+    write = PoseArray.save
+
+    def killed(self, directory, name):
+        write(self, directory, name)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(PoseArray, "save", killed)
+
+    def ignore(*_):  # without the save's own handler, the save would complete
+        pass
+
+    previous = signal.signal(signal.SIGTERM, ignore)
+    try:
+        with pytest.raises(Terminated):
+            other_corpus().save(root)
+        assert signal.getsignal(signal.SIGTERM) is ignore
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert [p.name for p in tmp_path.iterdir()] == ["c"]
+    assert files_of(root) == before
+
+
+def truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def flip_last_byte(path):
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def flip_middle_byte(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def manifest_without(key):
+    def damage(path):
+        manifest = json.loads(path.read_text())
+        del manifest[key]
+        path.write_text(json.dumps(manifest))
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "message"),
+    [
+        ("poses/train.data.npy", truncate, r"was \d+ bytes, is \d+"),
+        ("poses/test.offsets.npy", truncate, r"was \d+ bytes, is \d+"),
+        ("sentences.parquet", truncate, r"was \d+ bytes, is \d+"),
+        ("poses/train.data.npy", flip_middle_byte, "hash differs.*regenerate"),
+        ("videos.parquet", flip_last_byte, "hash differs.*regenerate"),
+        ("poses/train.conf.npy", Path.unlink, "listed in the manifest but missing"),
+        ("poses/val.data.npy", lambda p: p.write_bytes(b"stray"), "not listed in"),
+        ("old.parquet", lambda p: p.write_bytes(b"stray"), "not listed in"),
+        ("manifest.json", truncate, "not valid JSON"),
+        ("manifest.json", lambda p: p.write_bytes(b"\xff\xfe"), "not valid JSON"),
+        ("manifest.json", lambda p: p.write_text("[1, 2]"), "expected an object"),
+        ("manifest.json", manifest_without("files"), "lists no files.*regenerate"),
+        ("manifest.json", manifest_without("fps"), r"missing keys \['fps'\]"),
+    ],
+)
+def test_damaged_corpus_files_are_named(tmp_path, name, damage, message):
+    root = tiny_corpus().save(tmp_path / "c")
+    damage(root / name)
+    with pytest.raises(CorpusFormatError, match=message) as error:
+        Corpus.load(root)
+    assert str(root / name) in str(error.value)
+
+
+def test_without_verify_only_sizes_are_checked_and_reader_errors_name_the_file(tmp_path):
+    root = tiny_corpus().save(tmp_path / "c")
+    flip_middle_byte(root / "poses" / "train.data.npy")
+    assert Corpus.load(root, verify=False).name == "t"
+    flip_last_byte(root / "sentences.parquet")  # the parquet footer's magic bytes
+    with pytest.raises(CorpusFormatError, match=r"sentences\.parquet: not a readable parquet"):
+        Corpus.load(root, verify=False)
+
+
+@pytest.mark.parametrize("part", ["data", "conf", "offsets"])
+@pytest.mark.parametrize("damage", [truncate, lambda p: p.write_bytes(b"x" * p.stat().st_size)])
+def test_unreadable_pose_files_are_named(tmp_path, part, damage):
+    PoseArray.stack([frames(4, 0.0), frames(3, 1.0)]).save(tmp_path, "train")
+    damage(tmp_path / f"train.{part}.npy")
+    with pytest.raises(CorpusFormatError, match=rf"train\.{part}\.npy: not a readable \.npy"):
+        PoseArray.load(tmp_path, "train")
+
+
+def test_inconsistent_pose_files_are_named(tmp_path):
+    PoseArray.stack([frames(4, 0.0)]).save(tmp_path, "train")
+    np.save(tmp_path / "train.offsets.npy", np.array([0, 9]))
+    with pytest.raises(CorpusFormatError, match=r"train\.\*\.npy: pose offsets"):
+        PoseArray.load(tmp_path, "train")

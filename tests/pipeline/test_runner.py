@@ -1,5 +1,9 @@
 import json
+import os
+import signal
+import time
 
+import nbformat
 import pytest
 import yaml
 
@@ -52,6 +56,52 @@ def test_failing_notebook_leaves_no_results_and_keeps_the_failed_copy(project):
     assert "boom in cell" in paths.failed.read_text()
 
 
+WRITE_PLOT = """
+from pathlib import Path
+Path(plots_dir, "protocol_recall_at_k.csv").write_text("k,recall\\n1,0.5\\n")
+"""
+BOOK_PATH_IS_EMPTY = """
+from pathlib import Path
+book = Path(results_path).parents[1] / "book" / "chapters" / "protocol.ipynb"
+assert not book.exists(), "the running notebook is at the book path"
+"""
+
+
+def stale_outputs(paths):
+    """Outputs and logs of an earlier run, all of which a new run must not leave behind."""
+    for path in (paths.executed, paths.results, *paths.plots, paths.failed):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("stale")
+
+
+def test_the_notebook_runs_outside_the_book_and_earlier_outputs_are_replaced(project):
+    write_notebook(
+        project / "notebooks" / "protocol.ipynb",
+        BOOK_PATH_IS_EMPTY, WRITE_RESULTS, WRITE_PLOT, params=PARAMS,
+    )  # fmt: skip
+    paths = StagePaths.for_stage(project, "protocol")
+    assert paths.plots == (project / "results" / "plots" / "protocol_recall_at_k.csv",)
+    stale_outputs(paths)
+    run(project)
+    assert "the running notebook" in paths.executed.read_text()  # the executed copy, not stale
+    assert paths.plots[0].read_text().startswith("k,recall")
+    assert not paths.failed.exists() and not paths.running.exists()
+
+
+def test_a_failed_run_leaves_none_of_its_or_earlier_outputs(project):
+    write_notebook(
+        project / "notebooks" / "protocol.ipynb",
+        WRITE_RESULTS, WRITE_PLOT, "raise RuntimeError('late failure')", params=PARAMS,
+    )  # fmt: skip
+    paths = StagePaths.for_stage(project, "protocol")
+    stale_outputs(paths)
+    with pytest.raises(Exception, match="late failure"):
+        run(project)
+    assert not any(p.exists() for p in (paths.executed, paths.results, *paths.plots))
+    assert not paths.running.exists() and "late failure" in paths.failed.read_text()
+    assert executed_by_papermill(paths.failed)
+
+
 def test_notebook_that_writes_nothing_fails(project):
     write_notebook(project / "notebooks" / "protocol.ipynb", "x = 1", params=PARAMS)
     with pytest.raises(StageError, match="did not write"):
@@ -70,3 +120,59 @@ def test_main_exit_codes(project, caplog):
     assert main(["protocol", "--root", str(project), "--params", str(typo)]) == 2
     assert "'protocol.n_video' is unknown; did you mean 'n_videos'?" in caplog.text
     assert not (project / "results").exists()
+
+
+def executed_by_papermill(path):
+    """Whether `path` is a notebook that Papermill ran (it has the injected parameters)."""
+    cells = nbformat.read(path, as_version=4).cells
+    return any("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+
+
+def running(pid):
+    """Whether process `pid` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def kill_me(signum, pid_file):
+    """A cell that records the kernel's pid, sends `signum` to this test's process and waits."""
+    return (
+        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        f"os.kill({os.getpid()}, {int(signum)})\ntime.sleep(60)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("signum", "handler", "status"),
+    [(signal.SIGTERM, lambda *_: None, 143), (signal.SIGINT, signal.default_int_handler, 130)],
+    ids=["SIGTERM", "Ctrl-C"],
+)
+def test_a_stage_stopped_by_a_signal_cleans_up_and_exits_non_zero(project, signum, handler, status):
+    """SIGTERM (ignored here unless the stage handles it) and Ctrl-C stop the stage at once."""
+    pid_file = project / "kernel.pid"
+    write_notebook(
+        project / "notebooks" / "protocol.ipynb",
+        WRITE_RESULTS, WRITE_PLOT, kill_me(signum, pid_file), params=PARAMS,
+    )  # fmt: skip
+    paths = StagePaths.for_stage(project, "protocol")
+    stale_outputs(paths)
+    previous = signal.signal(signum, handler)
+    try:
+        started = time.monotonic()
+        code = main(["protocol", "--root", str(project), "--params", str(project / "params.yaml")])
+        assert time.monotonic() - started < 50, "the signal did not stop the stage"
+        assert signal.getsignal(signum) is handler
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped the stage's main")
+    finally:
+        signal.signal(signum, previous)
+    assert code == status
+    assert not any(p.exists() for p in (paths.executed, paths.results, *paths.plots))
+    assert not paths.running.exists() and executed_by_papermill(paths.failed)
+    deadline = time.monotonic() + 10
+    while running(int(pid_file.read_text())) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running(int(pid_file.read_text())), "the kernel outlived the stage"
