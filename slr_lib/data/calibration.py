@@ -59,6 +59,7 @@ import pandas as pd
 
 from slr_lib.data import stats
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.phoenix import clean_glosses, read_phoenix_table
 from slr_lib.data.sentences import n_words
 from slr_lib.text import FUNCTION_WORDS_DE, is_function_word, lemmatize, tokenize
 
@@ -78,7 +79,6 @@ TYPE_SAMPLE = 10_000
 EXCLUDED_KINDS = ("fingerspelling",)
 """Units of a simulated corpus that are not glosses (see the module docstring)."""
 
-_MARK = re.compile(r"^__.*__$")
 _ANNOTATION_PREFIX = re.compile(r"^[a-z]+-")
 _ANNOTATION_SUFFIX = re.compile(r"(-PLUSPLUS|-plusplus)$")
 _TRAILING_DIGITS = re.compile(r"\d+$")
@@ -263,13 +263,11 @@ def corpus_figures(
 
 def phoenix_glosses(orth: str) -> list[str]:
     """A PHOENIX `orth` string's glosses: annotation marks and `loc-` glosses left out."""
-    return [g for g in orth.split() if not _MARK.match(g) and not g.startswith("loc-")]
+    return [g for g in clean_glosses(orth) if not g.startswith("loc-")]
 
 
 def phoenix_pairs(path: str | Path) -> list[tuple[list[str], str]]:
     """(glosses, German translation) per row of a PHOENIX-2014T corpus table."""
-    from slr_lib.data.phoenix import read_phoenix_table
-
     table = read_phoenix_table(path, split="train")
     return [
         (phoenix_glosses(orth), text)

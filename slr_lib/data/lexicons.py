@@ -182,9 +182,14 @@ def read_msasl(
     return pd.DataFrame.from_records(records, columns=list(MSASL_COLUMNS))
 
 
+def normalise_gloss(gloss: Any) -> str:
+    """A dictionary gloss as glosses are compared: stripped and lower-cased."""
+    return str(gloss).strip().lower()
+
+
 def vocabulary(table: pd.DataFrame) -> set[str]:
-    """The distinct glosses of a dictionary table, lower-cased and stripped."""
-    return {str(g).strip().lower() for g in table["gloss"]}
+    """The distinct glosses of a dictionary table, normalised (`normalise_gloss`)."""
+    return {normalise_gloss(g) for g in table["gloss"]}
 
 
 def instance_seconds(table: pd.DataFrame) -> pd.Series:

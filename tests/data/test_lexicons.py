@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from slr_lib.data.corpus import CorpusFormatError
-from slr_lib.data.lexicons import read_msasl, read_wlasl, vocabulary
+from slr_lib.data.lexicons import normalise_gloss, read_msasl, read_wlasl, vocabulary
 
 
 def instance(video_id: str, signer: int, split: str, **extra) -> dict:
@@ -58,6 +58,7 @@ def test_wlasl_rows_per_instance(tmp_path):
     assert (last["frame_start"], last["frame_end"], last["fps"]) == (12, 40, 25.0)
     assert set(table["dictionary"]) == {"wlasl"}
     assert vocabulary(table) == {"book", "thank you"}
+    assert normalise_gloss(" Thank You ") == "thank you" and normalise_gloss(7) == "7"
 
 
 def test_wlasl_malformed_json_names_file_and_line(tmp_path):
