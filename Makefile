@@ -39,4 +39,4 @@ bench: setup
 	python scripts/benchmark_seds.py
 
 clean:
-	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/simulated data/features data/spotalign
+	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/corpora data/features data/spotalign

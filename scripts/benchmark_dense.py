@@ -1,7 +1,7 @@
 """Dense sliding-window inference (16-frame windows, stride 1): one pass against a window loop.
 
-Run from the project root after `dvc repro` (or at least the `corpus` stage):
-    python scripts/benchmark_dense.py [--corpus data/simulated/main] [--videos 20]
+Run from the project root after `dvc repro` (or at least the `corpora` stage):
+    python scripts/benchmark_dense.py [--corpus data/corpora/main] [--videos 20]
 Prints frames per second of both on the same videos with a small-profile-sized model, and
 checks that both give the same embeddings.
 """
@@ -22,7 +22,7 @@ from slr_lib.model.sign_recognition import SignRecognizer
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", default="data/simulated/main")
+    parser.add_argument("--corpus", default="data/corpora/main")
     parser.add_argument("--videos", type=int, default=20)
     parser.add_argument("--loop-frames", type=int, default=2000)
     args = parser.parse_args()

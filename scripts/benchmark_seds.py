@@ -35,7 +35,7 @@ from slr_lib.trainer.seds_study import (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", default="data/simulated/main")
+    parser.add_argument("--corpus", default="data/corpora/main")
     parser.add_argument("--features", default="data/features/rgb_signs")
     parser.add_argument("--size", default="small", choices=("tiny", "small", "full"))
     parser.add_argument("--max-clips", type=int, default=16)

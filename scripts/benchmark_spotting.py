@@ -1,7 +1,7 @@
 """Benchmark one-shot sign spotting: challenge scoring time and spotting throughput on CPU.
 
 Usage: .venv/bin/python scripts/benchmark_spotting.py [--videos 10000]
-    [--corpus data/simulated/main] [--split test] [--gallery 20] [--window 16] [--repeats 3]
+    [--corpus data/corpora/main] [--split test] [--gallery 20] [--window 16] [--repeats 3]
 
 Scoring: `slr_lib.metrics.spotting_f1` on `--videos` synthetic videos (seeded: 1-3 ground-truth
 segments and 1-3 predictions each, 20 classes), best of `--repeats` runs.
@@ -104,7 +104,7 @@ def spotting_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=10_000)
-    parser.add_argument("--corpus", type=Path, default=Path("data/simulated/main"))
+    parser.add_argument("--corpus", type=Path, default=Path("data/corpora/main"))
     parser.add_argument("--split", default="test")
     parser.add_argument("--gallery", type=int, default=20)
     parser.add_argument("--window", type=int, default=16)

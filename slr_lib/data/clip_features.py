@@ -30,7 +30,8 @@ from slr_lib.config import SectionConfig, knob
 from slr_lib.data import layout
 from slr_lib.data.appearance import render_view, signer_appearance
 from slr_lib.data.corpus import Corpus
-from slr_lib.data.features import write_ce_features
+from slr_lib.data.features import read_ce_features, write_ce_features
+from slr_lib.data.roles import real_rgb_features, renders_rgb
 from slr_lib.logging_setup import get_logger
 
 log = get_logger(__name__)
@@ -155,13 +156,57 @@ def read_meta(folder: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
+def on_grid(
+    features: np.ndarray, source_stride: int, encoder: FixedClipEncoder, n_frames: int
+) -> np.ndarray:
+    """Real clip features (one per `source_stride` frames) taken at the encoder's windows:
+    each window gets the feature that starts nearest its first frame."""
+    starts = encoder.window_starts(n_frames)
+    nearest = np.rint(starts / source_stride).astype(np.int64)
+    return features[np.clip(nearest, 0, len(features) - 1)]
+
+
+def real_rgb_view(corpus: Corpus, corpus_dir: Path, encoder: FixedClipEncoder) -> dict | None:
+    """A real corpus's RGB view: its own clip features (`slr_lib.data.roles`) on the encoder's
+    windows, or None where the user gave none."""
+    folder = real_rgb_features(corpus_dir)
+    if folder is None:
+        return None
+    features, stride = (
+        read_ce_features(folder / "main_videos.pkl"),
+        int(read_meta(folder)["stride"]),
+    )
+    lengths = corpus.videos.set_index("video_id")["n_frames"]
+    videos = {v: on_grid(f, stride, encoder, int(lengths[v])) for v, f in features.items()}
+    return {"videos": videos, "exemplars": {}}
+
+
+def view_features(
+    corpus: Corpus, corpus_dir: Path, encoder: FixedClipEncoder, view: str
+) -> dict | None:
+    """One view's clip features of a corpus, or None where the view cannot be made."""
+    if view == "rgb" and not renders_rgb(corpus):
+        return real_rgb_view(corpus, corpus_dir, encoder)
+    return encode_corpus(corpus, encoder, view, encoder.seed)
+
+
 def write_features(encoder: FixedClipEncoder, corpora: Path, out: Path) -> None:
-    """Both views' fixed clip features of the corpora `main` and `pretrain` under `corpora`."""
+    """Both views' fixed clip features of the corpora `main` and `pretrain` under `corpora`.
+
+    A real corpus has no RGB-like view to draw: its RGB view is the user's own clip features
+    where the `corpora` stage wrote them (`real_rgb_view`); without them the view is left out,
+    with a warning, and the chapters that need it say so.
+    """
     for view in VIEWS:
         folder = out / f"{view}_fixed"
         write_meta(folder, encoder, view)
         for name in ("main", "pretrain"):
-            features = encode_corpus(Corpus.load(corpora / name), encoder, view, encoder.seed)
+            features = view_features(Corpus.load(corpora / name), corpora / name, encoder, view)
+            if features is None:
+                log.warning(
+                    "corpus %s has no %s view: no simulated signers, no real features", name, view
+                )
+                continue
             for kind, table in features.items():
                 if table:
                     write_ce_features(folder / f"{name}_{kind}.pkl", table)
@@ -175,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     return stage_main(
         FixedClipEncoder, lambda enc, args: write_features(enc, args.corpora, args.out),
         prog="slr-clip-features", description=main.__doc__, out="data/features",
-        folders={"--corpora": "data/simulated"}, argv=argv,
+        folders={"--corpora": "data/corpora"}, argv=argv,
     )  # fmt: skip
 
 

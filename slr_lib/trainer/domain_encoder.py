@@ -27,6 +27,7 @@ from slr_lib.data.clip_features import read_meta
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
 from slr_lib.data.rgb_frames import video_rgb_frames
+from slr_lib.data.roles import copy_real_rgb_features, renders_rgb
 from slr_lib.data_loader.sign_windows import ANNOTATION_COLUMNS, annotation_windows, class_index
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.checkpoints import SignModel, load_sign_model, save_sign_model
@@ -74,7 +75,13 @@ def read_pseudo_labels(path: str | Path, corpus: Corpus) -> pd.DataFrame:
 
 
 def run_stage(section: DomainEncoderConfig, out: Path) -> dict[str, Any]:
-    """Fine-tune the pre-trained RGB encoder on pseudo-labels; write the new clip features."""
+    """Fine-tune the pre-trained RGB encoder on pseudo-labels; write the new clip features.
+
+    A real main corpus has no frames to fine-tune on: its own I3D features are written instead
+    (CiCo's released How2Sign features come from CiCo's domain-aware encoder itself).
+    """
+    if not renders_rgb(Corpus.load(section.corpus_dir)):
+        return copy_real_rgb_features(section.corpus_dir, out, "domain-aware RGB encoder")
     encoder_meta = read_meta(Path(section.encoder_dir))
     pretrained = load_sign_model(Path(section.encoder_dir) / "encoder.pt")
     main = Corpus.load(section.corpus_dir)

@@ -28,6 +28,7 @@ from slr_lib.config import SectionConfig, knob
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
 from slr_lib.data.rgb_frames import video_rgb_frames
+from slr_lib.data.roles import copy_real_rgb_features, renders_rgb
 from slr_lib.data_loader.sign_windows import class_index, truth_windows
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.checkpoints import SignModel, save_sign_model
@@ -82,7 +83,13 @@ class RGBEncoderConfig(SectionConfig):
 
 
 def run_stage(section: RGBEncoderConfig, out: Path) -> dict[str, Any]:
-    """Pre-train, freeze, and write the main corpus's RGB clip features into `out`."""
+    """Pre-train, freeze, and write the main corpus's RGB clip features into `out`.
+
+    A real main corpus has no RGB-like view to encode: its own I3D features (the role this
+    encoder plays) are written instead (`slr_lib.data.roles.copy_real_rgb_features`).
+    """
+    if not renders_rgb(Corpus.load(section.corpus_dir)):
+        return copy_real_rgb_features(section.corpus_dir, out, "RGB encoder pre-trained on signs")
     config = SignTrainConfig(
         epochs=section.epochs, batch_size=section.batch_size, lr=section.lr,
         lr_drop=section.lr_drop, width=section.width, embed_dim=section.embed_dim,

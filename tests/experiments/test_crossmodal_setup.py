@@ -10,7 +10,7 @@ from slr_lib.experiments.crossmodal_pooling import Config as PoolingConfig
 from slr_lib.trainer.crossmodal import TrainConfig
 
 KNOBS = dict(
-    corpus_dir="data/simulated/main",
+    corpus_dir="data/corpora/main",
     spotalign_dir="data/spotalign",
     clusters=2,
     out_dim=8,

@@ -24,7 +24,7 @@ from tests.seds_stand_ins import StandInText, made_up_rgb
 N_TEST = 300  # the stand-in ranks' videos: chance T2V R@10 3.3 %
 
 CONFIG = seds_retrieval.Config(
-    corpus_dir="data/simulated/main",
+    corpus_dir="data/corpora/main",
     rgb_features_dir="data/features/rgb_signs",
     cico_features_dir="",
     pose_encoder_dir="",

@@ -16,7 +16,7 @@ from slr_lib.experiments import spotalign_annotations as chapter
 matplotlib.use("Agg")
 
 KNOBS = dict(
-    corpus_dir="data/simulated/main",
+    corpus_dir="data/corpora/main",
     spotalign_dir="data/spotalign",
     recogniser_seeds_dir="",
     dictionary_threshold=0.75,

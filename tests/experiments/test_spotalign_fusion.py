@@ -21,7 +21,7 @@ from tests.ranks import rank_runs
 matplotlib.use("Agg")
 
 KNOBS = dict(
-    corpus_dir="data/simulated/main",
+    corpus_dir="data/corpora/main",
     spotalign_dir="data/spotalign",
     clusters=2,
     out_dim=8,

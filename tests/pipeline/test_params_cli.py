@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slr_lib.config import PROFILES
-from slr_lib.pipeline.chapters import SHARED_BLOCKS, STAGES
+from slr_lib.pipeline.chapters import READ_TOO, SHARED_BLOCKS, STAGES
 from slr_lib.pipeline.params_cli import main, sections, validate
 from tests.conftest import ROOT
 
@@ -57,7 +57,8 @@ BAD = [
 
 
 def test_every_stage_and_shared_block_has_a_config_class():
-    assert set(sections()) == {s.name for s in STAGES} | set(SHARED_BLOCKS)
+    assert set(sections()) == {s.name for s in STAGES} | set(READ_TOO) | set(SHARED_BLOCKS)
+    assert {name for s in STAGES for name in s.also} <= set(READ_TOO)
 
 
 @pytest.mark.parametrize("profile", PROFILES)

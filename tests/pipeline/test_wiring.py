@@ -44,7 +44,7 @@ def test_a_chapter_depends_on_its_own_experiment_module_only():
 
 def test_python_stages_depend_on_their_module_and_config():
     for name in (
-        "corpus",
+        "corpora",
         "features",
         "rgb_encoder",
         "domain_encoder",
@@ -55,8 +55,9 @@ def test_python_stages_depend_on_their_module_and_config():
         module_path = entry.module.replace(".", "/") + ".py"
         assert module_path in DVC[name]["deps"]
         assert "slr_lib/config.py" in DVC[name]["deps"]
-    assert "slr_lib/data/simulate/params.py" in DVC["corpus"]["deps"]
-    assert "slr_lib/logging_setup.py" in DVC["corpus"]["deps"]
+    assert "slr_lib/data/simulate/params.py" in DVC["corpora"]["deps"]
+    assert "slr_lib/logging_setup.py" in DVC["corpora"]["deps"]
+    assert DVC["corpora"]["params"] == ["profile", "corpora", "corpus"]
 
 
 def test_imports_are_followed_through_the_package(tmp_path):

@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
 
     return stage_main(
         CorpusParams, lambda params, args: generate(params, args.out), prog="slr-corpus",
-        description=main.__doc__, out="data/simulated", argv=argv,
+        description=main.__doc__, out="data/corpora", argv=argv,
     )  # fmt: skip
 
 
