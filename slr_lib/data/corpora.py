@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from slr_lib.atomic import replacing_folder
 from slr_lib.config import ParamsError, SectionConfig, knob
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.exemplars import dictionary_exemplars
@@ -157,11 +158,25 @@ def write_rgb_features(
 ) -> Path:
     """A real corpus's own clip features as the features folder beside it (`roles`)."""
     out = rgb_features_dir(corpus_dir)
-    shutil.rmtree(out, ignore_errors=True)
-    write_ce_features(out / "main_videos.pkl", features)
-    meta = {"encoder": source, "view": "rgb", "window": window, "stride": stride}
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    with replacing_folder(out) as partial:
+        write_ce_features(partial / "main_videos.pkl", features)
+        meta = {"encoder": source, "view": "rgb", "window": window, "stride": stride}
+        (partial / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return out
+
+
+def remove_unused(config: CorporaConfig, out: Path) -> None:
+    """Remove what an earlier run wrote for a role that is no longer real (its corpus or its
+    clip features), so that no stage reads it."""
+    stale = []
+    if not (config.main == "how2sign" and config.cico_features):
+        stale.append(rgb_features_dir(out / "main"))
+    if config.phoenix == "none":
+        stale.append(out / "phoenix")
+    if not (config.phoenix == "phoenix2014t" and config.phoenix_features):
+        stale.append(rgb_features_dir(out / "phoenix"))
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def phoenix_corpus(config: CorporaConfig, root: Path) -> Corpus:
@@ -177,6 +192,7 @@ def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, roo
     pre-training language is drawn with the simulated main one, so both are always written),
     then each real one over its role (`root`: the folder relative paths start from)."""
     out.mkdir(parents=True, exist_ok=True)
+    remove_unused(config, out)
     generate(simulator, out)
     if config.main == "how2sign":
         corpus = how2sign_corpus(config, root)

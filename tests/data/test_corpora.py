@@ -12,7 +12,7 @@ import pytest
 
 from slr_lib.config import ParamsError
 from slr_lib.data.clip_features import FixedClipEncoder, write_features
-from slr_lib.data.corpora import CorporaConfig, build_corpora
+from slr_lib.data.corpora import CorporaConfig, build_corpora, remove_unused
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
 from slr_lib.data.simulate.params import CorpusParams
@@ -140,6 +140,9 @@ def test_real_tiny_phoenix_runs_the_retrieval_path(tmp_path):
     assert "__ON__" not in texts and "__OFF__" not in texts
     metrics = _cm_metrics(phoenix, out / "phoenix_rgb")
     assert 0 <= metrics["R1_mean"] <= metrics["R10_mean"] <= 100
+
+    remove_unused(CorporaConfig(), out)  # the role back to none: nothing of it is left
+    assert sorted(p.name for p in out.iterdir()) == ["main", "pretrain"]
 
 
 def test_real_features_are_taken_at_the_encoders_windows():
