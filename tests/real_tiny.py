@@ -37,7 +37,12 @@ from tests.conftest import REALDATA
 VAL_TABLE = REALDATA / "how2sign" / "how2sign_realigned_val.csv"
 PHOENIX_TABLE = REALDATA / "phoenix" / "PHOENIX-2014-T.train-complex-annotation.corpus.csv"
 CICO_TEST = REALDATA / "cico" / "data_h2_test.pkl"
-POSE_FILES = ("colin-1-HOUSE.pose", "colin-SAD.pose", "posefmt_mediapipe.pose")
+POSE_FILES = (
+    "colin-1-HOUSE.pose",
+    "colin-SAD.pose",
+    "posefmt_mediapipe.pose",
+    "posefmt_openpose.pose",
+)
 OPENPOSE_FRAMES = sorted((REALDATA / "openpose").glob("*_keypoints.json"))
 FPS = 24.0
 CICO_DIM = 64

@@ -1,13 +1,16 @@
 """Single videos as `pose-format` `.pose` files, converted to and from our keypoint layout.
 
-Two layouts of `.pose` file are read, both by component and point *name*:
+Three layouts of `.pose` file are read, by component and point *name*:
 
 - MediaPipe Holistic, as written by `pose-format`: POSE_LANDMARKS (33 points), FACE_LANDMARKS
   (468 or 478 points named by their Face Mesh index, "0", "1", ...; a reduced face with fewer
   points works as long as the outer-lip points keep their names), LEFT_HAND_LANDMARKS,
   RIGHT_HAND_LANDMARKS and optionally POSE_WORLD_LANDMARKS, which is ignored;
 - our own layout (`slr_lib.data.layout.COMPONENTS`): POSE_LANDMARKS with our 25 names, the two
-  hands and MOUTH, whose points carry the Face Mesh index names of the outer lip.
+  hands and MOUTH, whose points carry the Face Mesh index names of the outer lip;
+- OpenPose's, as `pose-format` writes it from OpenPose JSON (How2Sign's keypoint release):
+  pose_keypoints_2d (BODY_25), face_keypoints_2d (70), hand_left_keypoints_2d and
+  hand_right_keypoints_2d, each frame mapped as `slr_lib.data.openpose` maps a JSON person.
 
 Points that the file lacks get confidence 0 and coordinates 0; so do masked points and points
 with confidence 0, whatever they hold. Only person 0 is kept.
@@ -43,6 +46,7 @@ from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderD
 
 from slr_lib.data.corpus import CorpusFormatError
 from slr_lib.data.layout import COMPONENTS, N_DIMS, N_POINTS
+from slr_lib.data.openpose import KEYPOINT_COUNTS, person_to_layout
 from slr_lib.data.tables import require_finite_keypoints, require_in_frame
 
 POINT_FORMAT = "XYZC"
@@ -92,6 +96,8 @@ def to_layout(pose: Pose, source: str | None = None) -> tuple[np.ndarray, np.nda
     `source` (e.g. the file name) is named in errors (see the module's list of what is refused).
     """
     header = pose.header
+    if is_openpose(header):
+        return _openpose_to_layout(pose, source)
     _check_components(header, source)
     fps = check_fps(pose.body.fps, source)
     indices = _source_indices(header)
@@ -108,15 +114,49 @@ def to_layout(pose: Pose, source: str | None = None) -> tuple[np.ndarray, np.nda
     n_dims = min(raw.shape[-1], N_DIMS)
     data[:, found, :n_dims] = raw[:, 0, picked, :n_dims]
     conf[:, found] = np.where(mask[:, 0, picked].any(axis=-1), 0.0, conf_raw[:, 0, picked])
-    where = _frame_namer(source)
-    require_finite_keypoints(data, conf, where)
-    conf = np.maximum(conf, 0.0)
-    data /= _scale(header.dimensions, source)
+    require_finite_keypoints(data, conf, _frame_namer(source))
+    return (*_normalised(data, np.maximum(conf, 0.0), header, source), fps)
+
+
+def _normalised(
+    data: np.ndarray, conf: np.ndarray, header: PoseHeader, source: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel coordinates divided by the frame size, undetected points zeroed, the margin checked."""
+    data = data / _scale(header.dimensions, source)
     data[conf <= 0] = 0.0
     size = f"{header.dimensions.width}x{header.dimensions.height}"
     advice = f"are the frame dimensions in the header ({size}) the video's?"
-    require_in_frame(data, conf, FRAME_MARGIN, where, advice)
-    return data, conf, fps
+    require_in_frame(data, conf, FRAME_MARGIN, _frame_namer(source), advice)
+    return data.astype(np.float32), conf.astype(np.float32)
+
+
+def is_openpose(header: PoseHeader) -> bool:
+    """Whether a file holds OpenPose's components (as pose-format's OpenPose reader writes)."""
+    return {c.name for c in header.components} >= set(KEYPOINT_COUNTS)
+
+
+def _openpose_to_layout(pose: Pose, source: str | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Person 0 of an OpenPose-layout Pose, each frame mapped as an OpenPose JSON person."""
+    fps = check_fps(pose.body.fps, source)
+    raw = np.ma.getdata(pose.body.data)
+    conf_raw = np.where(
+        np.ma.getmaskarray(pose.body.data).any(axis=-1), 0.0, np.ma.getdata(pose.body.confidence)
+    )
+    start, parts = 0, {}
+    for component in pose.header.components:
+        parts[component.name] = slice(start, start + len(component.points))
+        start += len(component.points)
+    frames = [
+        person_to_layout(
+            {key: np.column_stack([raw[f, 0, parts[key], :2], conf_raw[f, 0, parts[key]]]).ravel()
+             for key in KEYPOINT_COUNTS},
+            _frame_namer(source)(f),
+        )
+        for f in range(raw.shape[0] if raw.ndim == 4 and raw.shape[1] else 0)
+    ]  # fmt: skip
+    data = np.stack([d for d, _ in frames]) if frames else np.zeros((0, N_POINTS, N_DIMS))
+    conf = np.stack([c for _, c in frames]) if frames else np.zeros((0, N_POINTS))
+    return (*_normalised(data, conf, pose.header, source), fps)
 
 
 def check_fps(fps: float, source: str | None = None) -> float:

@@ -13,6 +13,7 @@ from pose_format.pose_header import PoseHeader, PoseHeaderComponent, PoseHeaderD
 
 from slr_lib.data import layout
 from slr_lib.data.corpus import CorpusFormatError
+from slr_lib.data.openpose import read_openpose_folder
 from slr_lib.data.posefile import (
     FRAME_MARGIN,
     fingerspelling_clips,
@@ -361,3 +362,26 @@ def test_a_real_file_with_the_wrong_frame_size_in_its_header_is_refused(tmp_path
     path = write_pose_file(tmp_path / "small.pose", data * 2, conf, fps, 640, 360)
     with pytest.raises(CorpusFormatError, match=r"header \(640x360\) the video's"):
         read_pose_file(path)
+
+
+REAL_OPENPOSE = REALDATA / "openpose"
+
+
+@needs_real_pose
+def test_real_openpose_layout_file_reads():
+    data, conf, fps = read_pose_file(REAL_POSE / "posefmt_openpose.pose")
+    assert data.shape == (93, layout.N_POINTS, 3) and fps == 24.0
+    assert (conf[:, layout.LEFT_HAND] > 0).any() and (conf[:, layout.MOUTH] > 0).any()
+
+
+@needs_real_pose
+def test_openpose_frames_read_the_same_as_json_and_as_a_pose_file():
+    """pose-format's own OpenPose reader, then ours, gives what our JSON reader gives."""
+    from pose_format.utils.openpose import load_openpose_directory
+
+    pose = load_openpose_directory(str(REAL_OPENPOSE), fps=24, width=1280, height=720)
+    data, conf, _ = to_layout(pose, "openpose.pose")
+    json_data, json_conf = read_openpose_folder(REAL_OPENPOSE, 1280, 720)
+    np.testing.assert_allclose(data, json_data, atol=1e-6)
+    np.testing.assert_array_equal(conf, json_conf)
+    assert (conf > 0).mean() > 0.3
