@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import json
 import pickle
 import shutil
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from tests.conftest import REALDATA
 
 VAL_TABLE = REALDATA / "how2sign" / "how2sign_realigned_val.csv"
 PHOENIX_TABLE = REALDATA / "phoenix" / "PHOENIX-2014-T.train-complex-annotation.corpus.csv"
-CICO_TEST = REALDATA / "cico" / "data_h2_test.pkl"
 POSE_FILES = (
     "colin-1-HOUSE.pose",
     "colin-SAD.pose",
@@ -200,8 +198,3 @@ def phoenix_folder(root: Path, seed: int = 0, dim: int = 32) -> PhoenixFolder:
         out.features.append(features)
         out.names[split] = [line.split("|")[0] for line in chosen]
     return out
-
-
-def describe(folder: How2SignFolder) -> str:
-    """One line for a test log: sentences per split."""
-    return json.dumps({s: len(v) for s, v in folder.splits.items()})
