@@ -247,6 +247,7 @@ def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
     the verified test signs."""
     timer, t = Timer(), time.perf_counter()
     main = Corpus.load(section.corpus_dir)
+    require_dictionary(main)
     pretrain = Corpus.load(section.pretrain_dir)
     features = video_features(main)
     exemplars = exemplar_features(main)
@@ -309,15 +310,41 @@ def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
         models["speech"] = embedding(run, last[0], last[0] != "M", models["bobsl"])
 
     t = time.perf_counter()
+    accuracy, verified = verified_accuracy(main, models, features, main_run.restricted)
+    timer("recognition accuracy", t)
+    return Trained(main, features, runs, models, accuracy, verified, reader.summary(), timer)
+
+
+def require_dictionary(main: Corpus) -> None:
+    """Refuse a main corpus without dictionary exemplars: SPOT-ALIGN spots signs by them."""
+    if main.exemplars.empty:
+        raise ValueError(
+            f"corpus {main.name!r} has no dictionary exemplars, and SPOT-ALIGN spots signs by "
+            "matching them: give your WLASL / MS-ASL exemplars as .pose files (params.yaml "
+            "corpora: wlasl_json or msasl_json, and exemplar_pose_dir)"
+        )
+
+
+def verified_accuracy(
+    main: Corpus,
+    models: Mapping[str, SignModel],
+    features: Mapping[str, np.ndarray],
+    restricted: list[str],
+) -> tuple[dict[str, dict[str, float]], int]:
+    """Each model's top-1 and top-5 on the verified test signs, and how many there are.
+
+    A corpus without ground truth (a real one: the paper's verified How2Sign test signs are not
+    public) has none, and every model's accuracy is left out.
+    """
+    if main.signs is None:
+        return {name: {} for name in models}, 0
     split_of = main.videos.set_index("video_id")["split"]
-    restricted = main_run.restricted
     test = verified_signs(main.signs, features, class_index(restricted), split_of)
     crops = centre_crops(test)
     accuracy = {
         n: recognition_accuracy(m, crops, test.labels, restricted) for n, m in models.items()
     }
-    timer("recognition accuracy", t)
-    return Trained(main, features, runs, models, accuracy, len(test), reader.summary(), timer)
+    return accuracy, len(test)
 
 
 def write_summary(out: Path, trained: Trained) -> dict[str, Any]:
