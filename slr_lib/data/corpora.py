@@ -36,7 +36,7 @@ from slr_lib.data.corpus import Corpus
 from slr_lib.data.exemplars import dictionary_exemplars
 from slr_lib.data.features import read_cico_annotation, sentence_features, write_ce_features
 from slr_lib.data.how2sign import load_how2sign
-from slr_lib.data.phoenix import build_phoenix_corpus, read_phoenix_features
+from slr_lib.data.phoenix import build_phoenix_corpus, read_feature_files
 from slr_lib.data.roles import rgb_features_dir
 from slr_lib.data.simulate.generate import generate
 from slr_lib.data.simulate.params import CorpusParams
@@ -145,14 +145,6 @@ def cico_rgb_features(config: CorporaConfig, root: Path, corpus: Corpus) -> dict
     )
 
 
-def phoenix_rgb_features(config: CorporaConfig, root: Path) -> dict[str, np.ndarray]:
-    """The PHOENIX-2014T corpus's features by clip (`video_id`, a PHOENIX `name`)."""
-    features: dict[str, np.ndarray] = {}
-    for path in config.phoenix_features:
-        features |= read_phoenix_features(_path(root, path))[1]
-    return features
-
-
 def write_rgb_features(
     corpus_dir: Path, features: dict[str, np.ndarray], source: str, window: int, stride: int
 ) -> Path:
@@ -179,12 +171,9 @@ def remove_unused(config: CorporaConfig, out: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def phoenix_corpus(config: CorporaConfig, root: Path) -> Corpus:
-    """The user's PHOENIX-2014T corpus (tables and, where given, features)."""
-    return build_phoenix_corpus(
-        [_path(root, p) for p in config.phoenix_tables],
-        features=[_path(root, p) for p in config.phoenix_features] or None,
-    )
+def phoenix_features(config: CorporaConfig, root: Path) -> dict[str, np.ndarray]:
+    """The PHOENIX-2014T features by clip (`video_id`, a PHOENIX `name`); none if not given."""
+    return read_feature_files([_path(root, p) for p in config.phoenix_features])
 
 
 def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, root: Path) -> None:
@@ -205,11 +194,12 @@ def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, roo
                 out / "main", features, source, config.cico_window, config.cico_stride
             )
     if config.phoenix == "phoenix2014t":
-        phoenix = phoenix_corpus(config, root)
-        phoenix.save(out / "phoenix")
-        if config.phoenix_features:
+        features = phoenix_features(config, root)
+        tables = [_path(root, p) for p in config.phoenix_tables]
+        build_phoenix_corpus(tables, features=features or None).save(out / "phoenix")
+        if features:
             source = "phoenix2014t features (Sign Language Transformers release)"
-            write_rgb_features(out / "phoenix", phoenix_rgb_features(config, root), source, 1, 1)
+            write_rgb_features(out / "phoenix", features, source, 1, 1)
 
 
 def _path(root: Path, value: str) -> Path:

@@ -6,9 +6,9 @@
 
 Every clip must be a 2-D floating-point array and all clips of one source must share `dim`.
 Pickles are read by the restricted unpickler of `slr_lib.data.tables.load_pickle`, which
-refuses any type beyond plain data. Reading pickles and checking arrays (`load_pickle`,
-`as_feature_array`, `check_dims`) live in `slr_lib.data.tables`, shared with the other adapters
-(PHOENIX-2014T features are pickles too); writing them (`write_pickle`) lives here.
+refuses any type beyond plain data. Reading and writing pickles and checking arrays
+(`load_pickle`, `write_pickle`, `as_feature_array`, `check_dims`) live in
+`slr_lib.data.tables`, shared with the other adapters (PHOENIX-2014T features are pickles too).
 
 CiCo's How2Sign annotation (`data_h2_{split}.pkl`, `read_cico_annotation`) maps a How2Sign
 SENTENCE_ID (`VIDEO_ID_N`, e.g. `-fZc293MpJk_0`) to one entry per *recording* of that sentence,
@@ -25,8 +25,6 @@ ends in the same `-K-rgb_front` (`cico_clip_id`). In CiCo's real test file: 1,96
 
 from __future__ import annotations
 
-import gzip
-import pickle
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,7 +33,13 @@ from typing import Any
 import numpy as np
 
 from slr_lib.data.corpus import CorpusFormatError
-from slr_lib.data.tables import as_feature_array, check_dims, load_pickle, require_keys
+from slr_lib.data.tables import (
+    as_feature_array,
+    check_dims,
+    load_pickle,
+    require_keys,
+    write_pickle,
+)
 
 CICO_SUFFIXES = (".pkl", ".pickle")
 CICO_KEY = "feature"
@@ -85,16 +89,6 @@ def read_cico_features(
     features = {clip: read_cico_feature(files[clip]) for clip in wanted}
     check_dims(features, folder)
     return features
-
-
-def write_pickle(path: str | Path, content: Any, compress: bool = False) -> Path:
-    """Pickle plain data (containers, strings, numbers, arrays) to `path`, gzipped if asked."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    opener = gzip.open if compress else open
-    with opener(path, "wb") as handle:
-        pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
 
 
 # --- CiCo's How2Sign annotation: sentence -> clips ---------------------------------------------

@@ -43,7 +43,6 @@ from slr_lib.data.corpus import (
     CorpusFormatError,
     PoseArray,
 )
-from slr_lib.data.features import write_pickle
 from slr_lib.data.layout import N_DIMS, N_POINTS
 from slr_lib.data.tables import (
     as_feature_array,
@@ -54,6 +53,7 @@ from slr_lib.data.tables import (
     require_columns,
     require_keys,
     table_error,
+    write_pickle,
 )
 
 SPLIT_NAMES = {"train": "train", "dev": "val", "test": "test"}
@@ -239,17 +239,19 @@ def read_phoenix_tables(tables: TableSource) -> pd.DataFrame:
     return table
 
 
-def feature_frame_counts(features: str | Path | Iterable[str | Path]) -> dict[str, int]:
-    """Each clip's number of frames in the feature files, by name."""
+FeatureSource = str | Path | Iterable[str | Path]
+
+
+def read_feature_files(features: FeatureSource) -> dict[str, np.ndarray]:
+    """Every clip's (frames, dim) features in the feature files, by name, each clip in one file."""
     paths = [features] if isinstance(features, (str, Path)) else list(features)
-    counts: dict[str, int] = {}
+    arrays: dict[str, np.ndarray] = {}
     for path in paths:
-        _, arrays = read_phoenix_features(path)
-        for name, array in arrays.items():
-            if name in counts:
+        for name, array in read_phoenix_features(path)[1].items():
+            if name in arrays:
                 raise CorpusFormatError(f"{path}: clip {name!r} is also in an earlier file")
-            counts[name] = len(array)
-    return counts
+            arrays[name] = array
+    return arrays
 
 
 def frame_counts(table: pd.DataFrame, from_features: Mapping[str, int]) -> pd.Series:
@@ -303,15 +305,16 @@ def _videos_and_sentences(
 
 def build_phoenix_corpus(
     tables: TableSource,
-    features: str | Path | Iterable[str | Path] | None = None,
+    features: FeatureSource | Mapping[str, np.ndarray] | None = None,
     fps: float = FPS,
     names: Collection[str] | None = None,
 ) -> Corpus:
     """The PHOENIX-2014T corpus of the given tables (see the module docstring).
 
     `tables`: a folder of `*.corpus.csv`, a file, a list of files or a mapping split -> file;
-    `features`: Sign Language Transformers feature files, read only for their frame counts
-    (they win over a table's span); `names`: build only these samples. Sentences carry the
+    `features`: Sign Language Transformers feature files, or their clips already read
+    (`read_feature_files`), used only for their frame counts (they win over a table's span);
+    `names`: build only these samples. Sentences carry the
     cleaned glosses (`gloss`, space-separated) and the raw `orth`.
     """
     if not fps > 0:
@@ -319,7 +322,9 @@ def build_phoenix_corpus(
     table = _select(read_phoenix_tables(tables), names)
     if table.empty:
         raise CorpusFormatError("no PHOENIX sample to build a corpus of")
-    from_features = feature_frame_counts(features) if features is not None else {}
+    if features is not None and not isinstance(features, Mapping):
+        features = read_feature_files(features)
+    from_features = {name: len(array) for name, array in (features or {}).items()}
     n_frames = frame_counts(table, from_features)
     videos, sentences = _videos_and_sentences(table, n_frames, float(fps))
     poses = {

@@ -16,7 +16,6 @@ from typing import Any
 
 from slr_lib.data.corpus import Corpus
 
-ROLES = ("main", "pretrain", "phoenix")
 RGB_SUFFIX = "_rgb"
 """A real corpus's clip features (the I3D role, in place of the simulated RGB-like view) are
 written beside it, to `ROLE_rgb/`: a features folder (`main_videos.pkl` and `meta.json`)."""

@@ -2,7 +2,8 @@
 
 - delimited text tables (`read_delimited`, `TextTable`, `require_columns`, `parse_number`):
   every error names its file and, where it has one, the 1-based line (`table_error`);
-- decoded JSON/pickle content (`require_keys`), pickle files, gzipped or not (`load_pickle`);
+- decoded JSON/pickle content (`require_keys`), pickle files, gzipped or not (`load_pickle`,
+  `write_pickle`);
 - clip feature arrays (`as_feature_array`, `check_dims`): non-empty, finite 2-D float arrays
   sharing one dim;
 - keypoint arrays in the layout (`require_finite_keypoints`, `require_in_frame`): every detected
@@ -193,6 +194,16 @@ def load_pickle(path: str | Path) -> Any:
 
 
 # --- clip feature arrays ---------------------------------------------------------------------
+
+
+def write_pickle(path: str | Path, content: Any, compress: bool = False) -> Path:
+    """Pickle plain data (containers, strings, numbers, arrays) to `path`, gzipped if asked."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if compress else open
+    with opener(path, "wb") as handle:
+        pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
 
 
 def as_feature_array(value: Any, where: str) -> np.ndarray:

@@ -80,11 +80,11 @@ def run_stage(section: DomainEncoderConfig, out: Path) -> dict[str, Any]:
     A real main corpus has no frames to fine-tune on: its own I3D features are written instead
     (CiCo's released How2Sign features come from CiCo's domain-aware encoder itself).
     """
-    if not renders_rgb(Corpus.load(section.corpus_dir)):
+    main = Corpus.load(section.corpus_dir)
+    if not renders_rgb(main):
         return copy_real_rgb_features(section.corpus_dir, out, "domain-aware RGB encoder")
     encoder_meta = read_meta(Path(section.encoder_dir))
     pretrained = load_sign_model(Path(section.encoder_dir) / "encoder.pt")
-    main = Corpus.load(section.corpus_dir)
     labels = read_pseudo_labels(section.pseudo_labels, main)
     view = {key: encoder_meta[key] for key in ("image_size", "pooled", "seed")}
     frames = video_rgb_frames(main, **view)

@@ -88,7 +88,8 @@ def run_stage(section: RGBEncoderConfig, out: Path) -> dict[str, Any]:
     A real main corpus has no RGB-like view to encode: its own I3D features (the role this
     encoder plays) are written instead (`slr_lib.data.roles.copy_real_rgb_features`).
     """
-    if not renders_rgb(Corpus.load(section.corpus_dir)):
+    main = Corpus.load(section.corpus_dir)
+    if not renders_rgb(main):
         return copy_real_rgb_features(section.corpus_dir, out, "RGB encoder pre-trained on signs")
     config = SignTrainConfig(
         epochs=section.epochs, batch_size=section.batch_size, lr=section.lr,
@@ -97,7 +98,6 @@ def run_stage(section: RGBEncoderConfig, out: Path) -> dict[str, Any]:
     )  # fmt: skip
     view = {"image_size": section.image_size, "pooled": section.pooled, "seed": section.seed}
     encoder, history = pretrain_rgb_encoder(Corpus.load(section.pretrain_dir), config, **view)
-    main = Corpus.load(section.corpus_dir)
     features = clip_features(encoder, video_rgb_frames(main, **view), section.stride)
     write_ce_features(out / "main_videos.pkl", features)
     save_sign_model(out / "encoder.pt", encoder)
