@@ -36,8 +36,10 @@ def chapter_table(results: Sequence[ChapterResults], chapter_dir: str = "chapter
         ]
         counts = Counter(c.verdict for c in done.claims) if done else Counter()
         verdicts = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]) or "-"
+        if done is None or done.unavailable:
+            verdicts = "not run" + (" on this corpus" if done else "")
         link = f"{{doc}}`{title} </{chapter_dir}/{stage.name}>`"
-        lines.append(f"| {link} | {', '.join(labels) or '-'} | {verdicts if done else 'not run'} |")
+        lines.append(f"| {link} | {', '.join(labels) or '-'} | {verdicts} |")
     return "\n".join(lines) + "\n"
 
 

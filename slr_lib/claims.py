@@ -59,6 +59,7 @@ def render_ledger(
         f"**{len(rows)} claims** tested so far" + (f": {summary}." if rows else "."),
         "",
         *_stability_lines(rows, stability),
+        *_not_run_lines(chapters, chapter_dir),
     ]
     if rows:
         lines += [
@@ -79,6 +80,21 @@ def render_ledger(
             ]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _not_run_lines(chapters: Sequence[ChapterResults], chapter_dir: str) -> list[str]:
+    """The chapters that did not run on the configured corpora, and why (none: no lines)."""
+    skipped = [r for r in sorted(chapters, key=lambda r: r.chapter) if r.unavailable]
+    if not skipped:
+        return []
+    lines = [
+        "Chapters that did not run on the configured corpora, so their claims are not here:",
+        "",
+    ]
+    lines += [
+        f"- {{doc}}`{r.title} </{chapter_dir}/{r.chapter}>`: {r.unavailable}." for r in skipped
+    ]
+    return [*lines, ""]
 
 
 def _stability_lines(

@@ -47,18 +47,22 @@ class ChapterResults:
     data: str
     metrics: Mapping[str, Any]
     claims: Sequence[Claim] = field(default_factory=tuple)
+    unavailable: str = ""  # why the chapter did not run on the configured corpora ("": it ran)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; `metrics` holds numbers only, so `dvc metrics show` reads it."""
         out = asdict(self)
         out["claims"] = [asdict(c) for c in self.claims]
+        if not self.unavailable:
+            del out["unavailable"]
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ChapterResults:
         """Rebuild from the dict `to_json` wrote, checking every claim."""
         fields = {k: data[k] for k in ("chapter", "title", "profile", "data", "metrics")}
-        return cls(**fields, claims=tuple(Claim(**c) for c in data.get("claims", ())))
+        claims = tuple(Claim(**c) for c in data.get("claims", ()))
+        return cls(**fields, claims=claims, unavailable=data.get("unavailable", ""))
 
 
 def write_results(path: str | Path, results: ChapterResults) -> Path:

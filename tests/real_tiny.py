@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import pickle
 import shutil
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class How2SignFolder:
     cico_annotation: Path
     splits: dict[str, list[str]] = field(default_factory=dict)  # split -> SENTENCE_NAMEs
     short_clip: str = ""  # the SENTENCE_NAME whose keypoints were cut short
+    texts: dict[str, str] = field(default_factory=dict)  # SENTENCE_NAME -> SENTENCE
+    frames: dict[str, int] = field(default_factory=dict)  # SENTENCE_NAME -> keypoint frames
 
 
 def _table_rows() -> tuple[list[str], list[list[str]]]:
@@ -111,12 +114,14 @@ def how2sign_folder(root: Path, n_videos: int = 6, seed: int = 0) -> How2SignFol
         kept = [r for r in rows if split_of.get(r[col["VIDEO_NAME"]]) == split]
         _write_table(out.tables / f"how2sign_realigned_{split}.csv", header, kept)
         out.splits[split] = [r[col["SENTENCE_NAME"]] for r in kept]
+        out.texts |= {r[col["SENTENCE_NAME"]]: r[col["SENTENCE"]] for r in kept}
         for i, row in enumerate(kept):
             name, video = row[col["SENTENCE_NAME"]], row[col["VIDEO_NAME"]]
             seconds = float(row[col["END_REALIGNED"]]) - float(row[col["START_REALIGNED"]])
             n_frames = int(round(seconds * FPS))
             if not out.short_clip and split == "train" and i == 1:
                 out.short_clip, n_frames = name, n_frames // 2
+            out.frames[name] = n_frames
             if i % 4 == 3:
                 _write_clip_openpose(out.keypoints_dir / name, name, n_frames)
             else:
@@ -198,3 +203,50 @@ def phoenix_folder(root: Path, seed: int = 0, dim: int = 32) -> PhoenixFolder:
         out.features.append(features)
         out.names[split] = [line.split("|")[0] for line in chosen]
     return out
+
+
+WLASL_JSON = REALDATA / "lexicons" / "WLASL_v0.3.json"
+EXEMPLAR_FRAMES = 40
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,!?;:\"'()").lower() for w in text.split()]
+
+
+def wlasl_pose_folder(folder: Path, texts: list[str], n_glosses: int = 12) -> list[str]:
+    """`.pose` files for WLASL instances of glosses that the sentences `texts` use: for each of
+    the first `n_glosses` such glosses (WLASL's order), its first instance running to the end of
+    its video gets a real `.pose` file, repeated to `EXEMPLAR_FRAMES`, named by its video_id.
+    Returns the glosses."""
+    words = {w for text in texts for w in _words(text)}
+    folder.mkdir(parents=True)
+    glosses: list[str] = []
+    for entry in json.loads(WLASL_JSON.read_text(encoding="utf-8")):
+        if len(glosses) == n_glosses:
+            break
+        if entry["gloss"].lower() not in words:
+            continue
+        instance = next((i for i in entry["instances"] if i["frame_end"] == -1), None)
+        if instance is None:
+            continue
+        source = REALDATA / "pose" / POSE_FILES[len(glosses) % len(POSE_FILES)]
+        _write_clip_pose(folder / f"{instance['video_id']}.pose", source, EXEMPLAR_FRAMES)
+        glosses.append(entry["gloss"].lower())
+    return glosses
+
+
+def mouthing_table(path: Path, real: How2SignFolder, glosses: list[str], seed: int = 0) -> Path:
+    """A mouthing-spottings file (`slr_lib.data.mouthings`) as a keyword spotter would write
+    it: every use of one of `glosses` in a kept sentence, at a random frame of its clip, with
+    a random confidence (some below the 0.5 threshold)."""
+    rng = np.random.default_rng(seed)
+    rows = [["SENTENCE_NAME", "WORD", "FRAME", "CONFIDENCE"]]
+    for name, text in real.texts.items():
+        if name == real.short_clip:
+            continue
+        for word in dict.fromkeys(w for w in _words(text) if w in glosses):
+            frame = int(rng.integers(0, real.frames[name]))
+            rows.append([name, word, str(frame), f"{rng.uniform(0.3, 1.0):.3f}"])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path

@@ -30,3 +30,16 @@ def test_cli_writes_every_page(tmp_path):
     assert sorted(p.name for p in (tmp_path / "book").iterdir()) == sorted(PAGES)
     assert "**2 claims**" in (tmp_path / "book" / "claims.md").read_text()
     assert "SEDS Table 5" in (tmp_path / "book" / "papers.md").read_text()
+
+
+def test_a_chapter_that_did_not_run_says_so_in_the_table_and_the_ledger(tmp_path):
+    skipped = ChapterResults("one_shot", "One-shot", "tiny", "not run", {}, unavailable="needs X")
+    table = chapter_table([result("crossmodal_pooling", "holds"), skipped]).splitlines()
+    assert "| not run on this corpus |" in next(r for r in table if "/chapters/one_shot>" in r)
+    assert "| not run |" in next(r for r in table if "/chapters/data>" in r)
+    paths = [write_results(tmp_path / "one_shot.json", skipped)]
+    paths.append(write_results(tmp_path / "protocol.json", result("protocol", "holds")))
+    assert main([str(p) for p in paths] + ["--out", str(tmp_path / "book")]) == 0
+    ledger = (tmp_path / "book" / "claims.md").read_text()
+    assert "- {doc}`One-shot </chapters/one_shot>`: needs X." in ledger
+    assert "**1 claims**" in ledger

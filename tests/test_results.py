@@ -50,3 +50,10 @@ def test_failed_write_keeps_previous_file(tmp_path):
         write_results(path, bad)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["demo.json"]
+
+
+def test_a_chapter_that_did_not_run_keeps_its_reason(tmp_path):
+    ran = ChapterResults("c", "T", "tiny", "d", {"x": 1.0})
+    assert "unavailable" not in ran.to_json()  # results of chapters that ran are unchanged
+    skipped = ChapterResults("c", "T", "tiny", "not run", {}, unavailable="needs X")
+    assert read_results(write_results(tmp_path / "c.json", skipped)) == skipped

@@ -9,7 +9,8 @@ features (the I3D role, in place of the simulated RGB-like view) to `OUT/ROLE_rg
 
 - `main`: `simulated` (the How2Sign-like corpus of the `corpus` section) or `how2sign` (the
   user's How2Sign sentence tables and keypoints, `slr_lib.data.how2sign`; optionally their
-  CiCo I3D clip features and their WLASL / MS-ASL exemplars as `.pose` files);
+  CiCo I3D clip features, their WLASL / MS-ASL exemplars as `.pose` files, and the mouthing
+  spottings of their own visual keyword spotter, `slr_lib.data.mouthings`);
 - `pretrain`: `simulated` (a real pre-training corpus with sign annotations, such as BOBSL, has
   no adapter yet);
 - `phoenix`: `none` or `phoenix2014t` (the user's PHOENIX-2014T tables and features,
@@ -36,8 +37,9 @@ from slr_lib.data.corpus import Corpus
 from slr_lib.data.exemplars import dictionary_exemplars
 from slr_lib.data.features import read_cico_annotation, sentence_features, write_ce_features
 from slr_lib.data.how2sign import load_how2sign
+from slr_lib.data.mouthings import read_mouthing_spottings, write_spottings
 from slr_lib.data.phoenix import build_phoenix_corpus, read_feature_files
-from slr_lib.data.roles import rgb_features_dir
+from slr_lib.data.roles import mouthings_file, rgb_features_dir
 from slr_lib.data.simulate.generate import generate
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.logging_setup import get_logger
@@ -76,6 +78,7 @@ class CorporaConfig(SectionConfig):
     wlasl_json: str = knob("")
     msasl_json: list[str] = knob(())
     exemplar_pose_dir: str = knob("")
+    mouthing_spottings: str = knob("")
     phoenix_tables: list[str] = knob(())
     phoenix_features: list[str] = knob(())
 
@@ -105,6 +108,11 @@ class CorporaConfig(SectionConfig):
                     f"params key '{where}.exemplar_pose_dir' is needed with wlasl_json or "
                     "msasl_json: the exemplars' .pose files, named by video_id"
                 )
+        elif self.mouthing_spottings:
+            raise ParamsError(
+                f"params key '{where}.mouthing_spottings' is for a real main corpus (main: "
+                "how2sign): the simulated corpus's mouthings are spotted by the book's lip reader"
+            )
         if len(self.how2sign_frame_size) != 2:
             raise ParamsError(f"params key '{where}.how2sign_frame_size' must be [width, height]")
         if self.phoenix == "phoenix2014t" and not self.phoenix_tables:
@@ -163,6 +171,8 @@ def remove_unused(config: CorporaConfig, out: Path) -> None:
     stale = []
     if not (config.main == "how2sign" and config.cico_features):
         stale.append(rgb_features_dir(out / "main"))
+    if not (config.main == "how2sign" and config.mouthing_spottings):
+        mouthings_file(out / "main").unlink(missing_ok=True)
     if config.phoenix == "none":
         stale.append(out / "phoenix")
     if not (config.phoenix == "phoenix2014t" and config.phoenix_features):
@@ -193,6 +203,10 @@ def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, roo
             write_rgb_features(
                 out / "main", features, source, config.cico_window, config.cico_stride
             )
+        if config.mouthing_spottings:
+            spottings = read_mouthing_spottings(_path(root, config.mouthing_spottings), corpus)
+            write_spottings(mouthings_file(out / "main"), spottings)
+            LOG.info("main corpus: %d given mouthing spottings", len(spottings))
     if config.phoenix == "phoenix2014t":
         features = phoenix_features(config, root)
         tables = [_path(root, p) for p in config.phoenix_tables]

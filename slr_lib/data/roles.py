@@ -14,7 +14,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from slr_lib.data.corpus import Corpus
+import pandas as pd
+
+from slr_lib.data.corpus import Corpus, read_manifest
+from slr_lib.data.mouthings import read_spottings
+from slr_lib.paths import project_path
 
 RGB_SUFFIX = "_rgb"
 """A real corpus's clip features (the I3D role, in place of the simulated RGB-like view) are
@@ -31,6 +35,40 @@ def real_rgb_features(corpus_dir: str | Path) -> Path | None:
     """The folder of a corpus's real RGB-view clip features, or None where none were given."""
     folder = rgb_features_dir(corpus_dir)
     return folder if (folder / "meta.json").is_file() else None
+
+
+MOUTHINGS_SUFFIX = "_mouthings.csv"
+"""A real corpus's mouthing spottings from the user's own keyword spotter
+(`slr_lib.data.mouthings`), checked, are written beside it, to `ROLE_mouthings.csv`."""
+
+
+def mouthings_file(corpus_dir: str | Path) -> Path:
+    """The file of a corpus's given mouthing spottings (whether or not it was written)."""
+    folder = Path(corpus_dir)
+    return folder.with_name(folder.name + MOUTHINGS_SUFFIX)
+
+
+def given_mouthings(corpus_dir: str | Path) -> pd.DataFrame | None:
+    """The mouthing spottings given with a corpus, or None where none were given."""
+    path = mouthings_file(corpus_dir)
+    return read_spottings(path) if path.is_file() else None
+
+
+def corpus_label(corpus_dir: str | Path) -> str:
+    """How results name the corpus at `corpus_dir` (a project path): simulated, or real."""
+    manifest = read_manifest(project_path(corpus_dir))
+    return "simulated corpus" if manifest["simulated"] else f"real {manifest['name']} corpus"
+
+
+def missing_ground_truth(corpus_dir: str | Path) -> str | None:
+    """Why the corpus at `corpus_dir` has no ground-truth sign spans (None: it has them)."""
+    manifest = read_manifest(Path(corpus_dir))
+    if manifest["simulated"]:
+        return None
+    return (
+        f"the main corpus ({manifest['name']}) is real, and only the simulated corpus records "
+        "where each sign is (the ground truth this chapter measures against)"
+    )
 
 
 def renders_rgb(corpus: Corpus) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from slr_lib.config import knob
+from slr_lib.data.roles import corpus_label
 from slr_lib.experiments.crossmodal_setup import (
     EMBEDDING_NAMES,
     GEOMETRIC_MEAN,
@@ -19,6 +20,7 @@ from slr_lib.experiments.crossmodal_setup import (
     train_config,
     train_over_seeds,
 )
+from slr_lib.experiments.spotalign_setup import spot_align_missing
 from slr_lib.model.crossmodal import POOLING_MODES
 from slr_lib.papers.spot_align import TABLE_2
 from slr_lib.papers.table import METRIC_LABELS
@@ -58,6 +60,11 @@ class Results:
     def summary(self) -> pd.DataFrame:
         """Mean and std over seeds per pooling."""
         return self.seed_runs.summary
+
+
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return spot_align_missing(config.spotalign_dir)
 
 
 def run(config: Config, data: CrossModalData | None = None) -> Results:
@@ -111,7 +118,7 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="crossmodal_pooling",
         title=TITLE,
         profile=profile,
-        data=f"simulated corpus, {results.embedding_model} sign-video embedding, "
+        data=f"{corpus_label(config.corpus_dir)}, {results.embedding_model} sign-video embedding, "
         f"{config.embedding} text",
         metrics=results.seed_runs.metrics(),
         claims=claims(results),

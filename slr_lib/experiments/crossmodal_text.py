@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from slr_lib.config import knob
+from slr_lib.data.roles import corpus_label
 from slr_lib.experiments.crossmodal_setup import (
     EMBEDDING_NAMES,
     GEOMETRIC_MEAN,
@@ -21,6 +22,7 @@ from slr_lib.experiments.crossmodal_setup import (
     train_config,
     train_over_seeds,
 )
+from slr_lib.experiments.spotalign_setup import spot_align_missing
 from slr_lib.model.crossmodal import POOLING_MODES
 from slr_lib.papers.spot_align import TABLE_3
 from slr_lib.reporting import format_mean_std
@@ -69,6 +71,11 @@ def variants(config: Config, clips: ClipCorpus) -> Iterator[Variant]:
     for name in config.embeddings:
         data = embed_pairs(clips, name, config.word2vec_dim)
         yield Variant(name, data, train, extra={"dim": data.embedder.dim})
+
+
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return spot_align_missing(config.spotalign_dir)
 
 
 def run(config: Config, clips: ClipCorpus | None = None) -> Results:
@@ -130,7 +137,7 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="crossmodal_text",
         title=TITLE,
         profile=profile,
-        data=f"simulated corpus, {results.embedding_model} sign-video embedding",
+        data=f"{corpus_label(config.corpus_dir)}, {results.embedding_model} sign-video embedding",
         metrics=results.seed_runs.metrics(),
         claims=claims(results),
     )

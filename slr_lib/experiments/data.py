@@ -13,6 +13,7 @@ from slr_lib.data import calibration, stats
 from slr_lib.data.appearance import render_view, signer_appearance
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
+from slr_lib.data.roles import missing_ground_truth
 from slr_lib.data.simulate import params as corpus_params
 from slr_lib.logging_setup import get_logger
 from slr_lib.papers.spot_align_supplement import SEC_C
@@ -107,6 +108,11 @@ class Results:
     shifts: pd.DataFrame  # per subtitle: sign- minus speech-aligned start and duration
     shift_stats: dict[str, float]
     hand_detection_rate: float  # in the example split
+
+
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return missing_ground_truth(project_path(config.corpus_dir))
 
 
 def run(config: Config, corpora: Corpora) -> Results:

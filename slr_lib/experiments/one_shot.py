@@ -11,8 +11,10 @@ import pandas as pd
 
 from slr_lib.config import SectionConfig, knob
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.roles import corpus_label, missing_ground_truth
 from slr_lib.data.spotting_pickle import SpottingTable
 from slr_lib.data_loader.sign_windows import WindowSet, class_index
+from slr_lib.experiments.spotalign_setup import spot_align_missing
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.checkpoints import SignModel, load_sign_model
 from slr_lib.model.sign_recognition import SignRecognizer
@@ -567,6 +569,13 @@ def run_seed(
     return SeedRun(seed, histories, embedded, runs, tables, sweep)
 
 
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return missing_ground_truth(project_path(config.corpus_dir)) or spot_align_missing(
+        config.spotalign_dir
+    )
+
+
 def run(config: Config, inputs: Inputs | None = None) -> Results:
     """Train and spot once per training seed, sweep the window length, and put intervals over
     query clips and seeds on the claims' differences (`inputs` default: `load_inputs(config)`)."""
@@ -612,7 +621,8 @@ def leaderboard_table(config: Config, profile: str, results: Results) -> pd.Data
     n_test = len(results.benchmarks["test"].queries)
     names = method_names(config)
     ours = [m for m in ("fusion_unseen", "fusion_all") if m in set(results.scores["method"])]
-    data = f"simulated corpus, {profile} profile: {config.n_gallery} signs, {n_test} query clips"
+    corpus = corpus_label(config.corpus_dir)
+    data = f"{corpus}, {profile} profile: {config.n_gallery} signs, {n_test} query clips"
     return pd.DataFrame(
         {
             "F1": [leaderboard_f1(), *(results.f1[(m, "test", "yes")] for m in ours)],
@@ -751,7 +761,7 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="one_shot",
         title="One-shot sign spotting (ECCV 2022 OSLWL track)",
         profile=profile,
-        data=f"simulated corpus, OSLWL benchmark of {config.n_gallery} signs, "
+        data=f"{corpus_label(config.corpus_dir)}, OSLWL benchmark of {config.n_gallery} signs, "
         f"{len(results.benchmarks['test'].queries)} test query clips; "
         f"streams {', '.join(config.streams)}",
         metrics=metrics,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from slr_lib.config import knob
+from slr_lib.data.roles import corpus_label
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
     Scoreboard,
@@ -342,7 +343,8 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="seds_ablations",
         title="SEDS ablations: fusion modules, the Pose-RGB objective, alpha and beta",
         profile=profile,
-        data=f"simulated corpus, {results.scoreboard.n_test} test pairs; model size "
+        data=f"{corpus_label(config.corpus_dir)}, {results.scoreboard.n_test} test pairs; "
+        f"model size "
         f"{config.model_size}, {config.epochs} epochs, {len(runs)} runs x "
         f"{len(config.seeds)} seeds",
         metrics={

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from slr_lib.config import knob
+from slr_lib.data.roles import corpus_label
 from slr_lib.data_loader.seds import SEDSSplit
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
@@ -162,6 +163,12 @@ def fig7_examples(runs: Mapping[str, VariantRun], test: SEDSSplit, n_examples: i
     return Examples(scores, picked, ranks)
 
 
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    reason = read_results(project_path(config.spotalign_results)).unavailable
+    return f"its Table 1 compares with SPOT-ALIGN, which did not run: {reason}" if reason else None
+
+
 def run(config: Config, setup: SEDSSetup | None = None) -> Results:
     """Train the three models, read SPOT-ALIGN's rows, score Tables 1 and 4 and Fig. 7."""
     setup = setup or set_up(config, domain=True)
@@ -294,7 +301,8 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="seds_retrieval",
         title="SEDS: a dual-stream pose + RGB encoder against CiCo and SPOT-ALIGN",
         profile=profile,
-        data=f"simulated corpus, {results.scoreboard.n_test} test pairs; model size "
+        data=f"{corpus_label(config.corpus_dir)}, {results.scoreboard.n_test} test pairs; "
+        f"model size "
         f"{config.model_size}, frozen-text={not config.finetune_text}, {config.epochs} epochs",
         metrics={
             "table1": {

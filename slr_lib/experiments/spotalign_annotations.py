@@ -14,13 +14,14 @@ from matplotlib.figure import Figure
 
 from slr_lib.config import SectionConfig, knob
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.roles import corpus_label, missing_ground_truth
 from slr_lib.data_loader.sign_windows import (
     centre_crops,
     class_index,
     exemplar_features,
     video_features,
 )
-from slr_lib.experiments.spotalign_setup import read_summary, recogniser_folders
+from slr_lib.experiments.spotalign_setup import read_summary, recogniser_folders, spot_align_missing
 from slr_lib.model.checkpoints import load_sign_model
 from slr_lib.papers.spot_align import FIG_4
 from slr_lib.papers.spot_align_supplement import SEC_D, TABLE_A1
@@ -132,6 +133,13 @@ class Results:
         return self.threshold_curves.pivot(
             index="threshold", columns="step", values=["annotations", "glosses", "precision"]
         )
+
+
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return missing_ground_truth(project_path(config.corpus_dir)) or spot_align_missing(
+        config.spotalign_dir
+    )
 
 
 def run(config: Config) -> Results:
@@ -536,7 +544,7 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="spotalign_annotations",
         title="SPOT-ALIGN: growing sign annotations (Fig. 3, Fig. 4, Table A.1)",
         profile=profile,
-        data="simulated corpus, pose-based sign recognition",
+        data=f"{corpus_label(config.corpus_dir)}, pose-based sign recognition",
         metrics={
             "yield": {f"{r.step}_{r.vocabulary}": float(r.annotations) for r in rows},
             "vocabulary": {f"{r.step}_{r.vocabulary}": float(r.glosses) for r in rows},

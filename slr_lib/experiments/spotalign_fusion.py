@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from slr_lib.config import knob
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.plots import draw_pose
+from slr_lib.data.roles import corpus_label
 from slr_lib.experiments.crossmodal_setup import (
     EMBEDDING_NAMES,
     SHOWN,
@@ -29,6 +30,7 @@ from slr_lib.experiments.spotalign_setup import (
     mean_metrics,
     read_summary,
     recogniser_folders,
+    spot_align_missing,
     sr_ranks,
     sr_scores,
 )
@@ -133,6 +135,11 @@ def load_inputs(config: Config) -> Inputs:
     return Inputs(
         corpus, final, recognisers, embed_pairs(clips, config.embedding, config.word2vec_dim)
     )
+
+
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return spot_align_missing(config.spotalign_dir)
 
 
 def run(config: Config, inputs: Inputs | None = None) -> Results:
@@ -392,7 +399,8 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="spotalign_fusion",
         title="SPOT-ALIGN: sign recognition, cross-modal embeddings and their fusion",
         profile=profile,
-        data=f"simulated corpus, {results.final} embedding, {config.embedding} text",
+        data=f"{corpus_label(config.corpus_dir)}, {results.final} embedding, "
+        f"{config.embedding} text",
         metrics={
             "threshold_sweep": {
                 f"{t:g}": {k: float(v) for k, v in sweep.loc[t].items()} for t in sweep.index

@@ -16,6 +16,7 @@ import pandas as pd
 
 from slr_lib.config import knob
 from slr_lib.data.corpus import Corpus
+from slr_lib.data.roles import corpus_label
 from slr_lib.experiments import spotalign_setup
 from slr_lib.experiments.crossmodal_setup import (
     EMBEDDING_NAMES,
@@ -245,6 +246,11 @@ def seed_rows(ranks: RankRuns, runs: pd.DataFrame, name: str, seeds: list[int]) 
     return replace(ranks, test=ranks.test[rows], val=ranks.val[rows])
 
 
+def unavailable(config: Config) -> str | None:
+    """Why this chapter cannot run on the configured corpora (None: it can)."""
+    return spotalign_setup.spot_align_missing(config.spotalign_dir)
+
+
 def run(config: Config, inputs: Inputs | None = None) -> Results:
     """Train and score everything: Table 1, then Table A.1, then Table 5."""
     inputs = inputs or load_inputs(config)
@@ -425,7 +431,8 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
         chapter="spotalign_retrieval",
         title="SPOT-ALIGN: sign-video embeddings for retrieval (Table 1, Table A.1, Table 5)",
         profile=profile,
-        data=f"simulated corpus, pose-based sign recognition, {config.embedding} text",
+        data=f"{corpus_label(config.corpus_dir)}, pose-based sign recognition, "
+        f"{config.embedding} text",
         metrics={
             "cm": {e: {k: float(v) for k, v in cm.loc[e].items()} for e in cm.index},
             "sr": {e: {k: float(v) for k, v in sr.loc[e].items()} for e in sr.index},

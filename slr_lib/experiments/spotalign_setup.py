@@ -33,6 +33,14 @@ def read_summary(spotalign_dir: str | Path) -> dict[str, Any]:
     return json.loads((project_path(spotalign_dir) / "summary.json").read_text())
 
 
+def spot_align_missing(spotalign_dir: str | Path) -> str | None:
+    """Why the spot_align stage trained no model (None: it trained them)."""
+    summary = read_summary(spotalign_dir)
+    if summary.get("available", True):
+        return None
+    return f"the spot_align stage trained no sign model: {summary['reason']}"
+
+
 def dictionary_steps(summary: Mapping[str, Any], run: str = "main") -> list[str]:
     """The dictionary-spotting steps (D1, D2, ...) of a run, in order (the mouthing step M out)."""
     return [s for s in summary["runs"][run]["steps"] if s != "M"]

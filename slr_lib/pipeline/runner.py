@@ -12,21 +12,31 @@ notebook runs, the notebook executes into `logs/NAME.running.ipynb` and moves to
 on success; on failure, Ctrl-C or SIGTERM (raised as `slr_lib.atomic.Terminated` while the
 stage runs) the results and plot files are removed and the partial notebook is kept as
 `logs/NAME.failed.ipynb`.
+
+A chapter that cannot run on the configured corpora (a real corpus lacks what it measures
+against) says why in `unavailable(config)` of its experiments module. The notebook is then not
+executed: the book gets the chapter's title and a note giving the reason, its results file the
+reason (`ChapterResults.unavailable`, shown in the chapter table and the ledger), and its plot
+files the reason alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
 import os
 import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from slr_lib.atomic import Terminated, sigterm_raises
 from slr_lib.config import PROFILES, ParamsError, SectionConfig, check_top_level, read_params
+from slr_lib.data.roles import corpus_label
 from slr_lib.logging_setup import get_logger
+from slr_lib.results import ChapterResults, write_results
 
 log = get_logger(__name__)
 
@@ -85,12 +95,58 @@ def chapter_config(stage: str) -> type[SectionConfig]:
     return module.Config
 
 
-def notebook_parameters(stage: str, params_file: Path, profile: str | None) -> dict:
-    """The validated parameters injected into the chapter's notebook (no results paths yet)."""
+def chapter_settings(
+    stage: str, params_file: Path, profile: str | None
+) -> tuple[dict[str, Any], SectionConfig]:
+    """The params file's top-level settings and the chapter's validated section."""
     raw = read_params(params_file)
     top = check_top_level(raw, profile)
-    config = chapter_config(stage).from_section(raw.get(stage), top["profile"], where=stage)
-    return {"profile": top["profile"], "kernel": top["kernel"], "config": config.to_dict()}
+    return top, chapter_config(stage).from_section(raw.get(stage), top["profile"], where=stage)
+
+
+def unavailable(stage: str, config: SectionConfig) -> str | None:
+    """Why chapter `stage` cannot run with `config` (its module's `unavailable`), or None."""
+    check = getattr(importlib.import_module(f"slr_lib.experiments.{stage}"), "unavailable", None)
+    return check(config) if check is not None else None
+
+
+def write_unavailable(paths: StagePaths, stage: str, profile: str, reason: str) -> None:
+    """The outputs of a chapter that did not run: its title and the reason, everywhere."""
+    import nbformat
+
+    source = nbformat.read(paths.notebook, as_version=4)
+    intro = "".join(source.cells[0].source).split("\n```{", 1)[0].rstrip()
+    title = intro.splitlines()[0].lstrip("# ").strip() if intro else stage
+    note = f"```{{note}}\nThis chapter did not run on this corpus: {reason}.\n```"
+    book = nbformat.v4.new_notebook(metadata=source.metadata)
+    book.cells = [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_markdown_cell(note)]
+    nbformat.write(book, paths.running)
+    results = ChapterResults(stage, title, profile, "not run", {}, unavailable=reason)
+    write_results(paths.results, results)
+    for plot in paths.plots:
+        with plot.open("w", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([["not_available"], [reason]])
+    os.replace(paths.running, paths.executed)
+    log.warning("stage %s not run: %s", stage, reason)
+
+
+def label_real_corpus(notebook: Path, config: SectionConfig) -> None:
+    """Say under the chapter's title that it ran on a real corpus, where it did: the chapters'
+    text is written for the simulated one."""
+    corpus_dir = getattr(config, "corpus_dir", "")
+    label = corpus_label(corpus_dir) if corpus_dir else "simulated corpus"
+    if label == "simulated corpus":
+        return
+    import nbformat
+
+    book = nbformat.read(notebook, as_version=4)
+    note = (
+        f"```{{important}}\nThis run used the {label} (params.yaml `corpora`), not the simulated "
+        "one the text below describes: the numbers are your corpus's, and what the text says "
+        "of the simulation does not apply.\n```"
+    )
+    book.cells.insert(1, nbformat.v4.new_markdown_cell(note))
+    nbformat.write(book, notebook)
 
 
 def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = None) -> StagePaths:
@@ -99,14 +155,18 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
     On failure (an exception, Ctrl-C or SIGTERM) none of the stage's outputs is left where a
     later stage would read it, and the partial notebook is in `logs/` for inspection.
     """
-    parameters = notebook_parameters(stage, params_file, profile)
-    import papermill  # imported here: a bad params file must fail before this slow import
-
-    kernel = parameters.pop("kernel")
+    top, config = chapter_settings(stage, params_file, profile)
+    parameters = {"profile": top["profile"], "config": config.to_dict()}
     paths = StagePaths.for_stage(root, stage)
     if not paths.notebook.is_file():
         raise StageError(f"no notebook for stage {stage!r}: {paths.notebook} does not exist")
     _prepare(paths)
+    reason = unavailable(stage, config)
+    if reason is not None:
+        write_unavailable(paths, stage, top["profile"], reason)
+        return paths
+    import papermill  # imported here: a bad params file must fail before this slow import
+
     parameters["results_path"] = str(paths.results.resolve())
     parameters["plots_dir"] = str(paths.plots_dir.resolve())
     log.info("stage %s (profile %s): executing %s", stage, parameters["profile"], paths.notebook)
@@ -116,13 +176,14 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
                 str(paths.notebook),
                 str(paths.running),
                 parameters=parameters,
-                kernel_name=kernel,
+                kernel_name=top["kernel"],
                 cwd=str(paths.notebook.parent),
                 progress_bar=sys.stderr.isatty(),
                 log_output=False,
             )
             if not paths.results.is_file():
                 raise StageError(f"{paths.notebook} ran but did not write {paths.results}")
+            label_real_corpus(paths.running, config)
             os.replace(paths.running, paths.executed)
         except BaseException:
             _keep_failed(stage, paths)

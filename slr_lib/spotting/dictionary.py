@@ -21,13 +21,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from slr_lib.data.corpus import TIMINGS, Corpus
+from slr_lib.data.mouthings import SPOTTING_COLUMNS
 from slr_lib.data_loader.sign_windows import EXEMPLAR_KEEP
 from slr_lib.model.dense import batch_embeddings, dense_embeddings
 from slr_lib.model.padding import pad_frames
 from slr_lib.model.sign_recognition import WINDOW, SignRecognizer
 from slr_lib.text import lemmatize, normalize
-
-SPOTTING_COLUMNS = ("video_id", "sentence_id", "word", "gloss", "frame", "confidence", "source")
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

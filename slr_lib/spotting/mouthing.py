@@ -59,9 +59,9 @@ from tqdm.auto import tqdm
 
 from slr_lib.data import layout
 from slr_lib.data.corpus import TIMINGS, Corpus
+from slr_lib.data.mouthings import SPOTTING_COLUMNS
 from slr_lib.text import PHONEME_TO_VISEME, lemmatize, n_phonemes, normalize, visemes
 
-SPOTTING_COLUMNS = ("video_id", "sentence_id", "word", "gloss", "frame", "confidence", "source")
 N_SHAPE = 2 * len(layout.MOUTH_POINTS)  # lip point coordinates per frame
 MIN_CONFIDENCE = 0.5  # lip points below this confidence count as not detected
 SMOOTH_SIGMA = 1.0  # frames: light denoising of the lip track

@@ -24,7 +24,14 @@ from pathlib import Path
 
 from slr_lib.config import ParamsError, knob
 from slr_lib.logging_setup import get_logger
-from slr_lib.spotting.stage import SpotAlignStageConfig, export_model, train_models, write_summary
+from slr_lib.spotting.spot_align import EmptySpottingError
+from slr_lib.spotting.stage import (
+    SpotAlignStageConfig,
+    export_model,
+    train_models,
+    write_summary,
+    write_unavailable,
+)
 
 log = get_logger(__name__)
 
@@ -55,7 +62,11 @@ def run_seed(section: RecogniserSeedsConfig, seed: int, out: Path) -> None:
     """Train the models with `seed`; save every model's weights and SR input."""
     folder = seed_folder(out, seed)
     folder.mkdir(parents=True, exist_ok=True)
-    trained = train_models(replace(section, seed=seed, speech_study=False), folder)
+    try:
+        trained = train_models(replace(section, seed=seed, speech_study=False), folder)
+    except EmptySpottingError as err:
+        write_unavailable(folder, str(err))
+        return
     t = time.perf_counter()
     for name, model in trained.models.items():
         export_model(folder, name, model, trained.main, trained.features, section.feature_stride,

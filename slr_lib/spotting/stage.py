@@ -19,6 +19,12 @@ Each embedding model then runs densely over every video: its embeddings (every
 chapters, its best class and probability per window (stride 1, val and test videos) the SR input.
 `summary.json` records yields, precision against the hidden truth, recognition accuracy on the
 verified test signs, and where the time went.
+
+The mouthing spottings come from the book's lip reader on the simulated corpus, and from the
+user's own keyword spotter on a real one (`slr_lib.data.mouthings`: the lip reader learns the
+simulator's drawn mouths and cannot read real ones). With no mouthing spotting of a dictionary
+word the loop has nothing to start from: the stage then writes only `summary.json`, with
+`available: false` and the reason, and the chapters that need its models say so (`unavailable`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import pandas as pd
 from slr_lib.config import SectionConfig, knob
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
+from slr_lib.data.roles import given_mouthings
 from slr_lib.data_loader.recognition import save_recognition
 from slr_lib.data_loader.sign_windows import (
     centre_crops,
@@ -54,6 +61,7 @@ from slr_lib.model.sign_recognition import WINDOW
 from slr_lib.spotting.evaluation import spotting_summary, verified_signs
 from slr_lib.spotting.mouthing import learn_reader, spot_mouthings
 from slr_lib.spotting.spot_align import (
+    EmptySpottingError,
     SpotAlignConfig,
     SpotAlignRun,
     embedding_model,
@@ -248,6 +256,9 @@ def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
     timer, t = Timer(), time.perf_counter()
     main = Corpus.load(section.corpus_dir)
     require_dictionary(main)
+    given = given_mouthings(section.corpus_dir)
+    if given is None and main.signs is None:
+        raise EmptySpottingError(NO_MOUTHINGS.format(name=main.name))
     pretrain = Corpus.load(section.pretrain_dir)
     features = video_features(main)
     exemplars = exemplar_features(main)
@@ -262,11 +273,15 @@ def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
     models = pretrained_models(pretrain, main, exemplars, train_config(section, "pretrain_epochs"))
     timer("pre-training", t)
     t = time.perf_counter()
-    reader = learn_reader(pretrain, "sign", section.min_phonemes, section.search_pad_s)
+    reader = None
+    if given is None:
+        reader = learn_reader(pretrain, "sign", section.min_phonemes, section.search_pad_s)
     timer("lip reader", t)
     spotted: dict[str, pd.DataFrame] = {}
 
     def mouthings(timing: str) -> pd.DataFrame:
+        if given is not None:  # frames of the user's spotter: the same for either timing
+            return kept_mouthings(given, main, section.mouthing_threshold)
         if timing not in spotted:  # the same for every chain with this timing
             spotted[timing] = spot_mouthings(
                 main, "train", timing, section.mouthing_threshold, section.min_phonemes,
@@ -312,7 +327,29 @@ def train_models(section: SpotAlignStageConfig, out: Path) -> Trained:
     t = time.perf_counter()
     accuracy, verified = verified_accuracy(main, models, features, main_run.restricted)
     timer("recognition accuracy", t)
-    return Trained(main, features, runs, models, accuracy, verified, reader.summary(), timer)
+    given_count = {"given_spottings": 0 if given is None else len(given)}
+    reader_summary = reader.summary() if reader is not None else given_count
+    return Trained(main, features, runs, models, accuracy, verified, reader_summary, timer)
+
+
+NO_MOUTHINGS = (
+    "corpus {name!r} is real and no mouthing spottings were given: the book's lip reader learns "
+    "the simulator's drawn mouths and cannot read real video, so SPOT-ALIGN has no mouthing "
+    "spotting to start from (give your keyword spotter's output as params.yaml "
+    "corpora.mouthing_spottings)"
+)
+
+
+def kept_mouthings(given: pd.DataFrame, main: Corpus, threshold: float) -> pd.DataFrame:
+    """The given mouthing spottings of training sentences above `threshold` whose lemma has
+    dictionary exemplars, as the lip reader's spottings are kept."""
+    train = set(main.split_sentences("train")["sentence_id"])
+    keep = (
+        given["sentence_id"].isin(train)
+        & (given["confidence"] > threshold)
+        & given["gloss"].isin(set(main.exemplars["gloss"]))
+    )
+    return given[keep].reset_index(drop=True)
 
 
 def require_dictionary(main: Corpus) -> None:
@@ -354,9 +391,21 @@ def write_summary(out: Path, trained: Trained) -> dict[str, Any]:
     return summary
 
 
+def write_unavailable(out: Path, reason: str) -> dict[str, Any]:
+    """Record in `summary.json` under `out` that no model could be trained, and why."""
+    log.warning("SPOT-ALIGN is not available on this corpus: %s", reason)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"available": False, "reason": reason}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
 def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
     """Train and export every model; return the summary written to `summary.json`."""
-    trained = train_models(section, out)
+    try:
+        trained = train_models(section, out)
+    except EmptySpottingError as err:
+        return write_unavailable(out, str(err))
     t = time.perf_counter()
     for name, model in trained.models.items():
         export_model(out, name, model, trained.main, trained.features, section.feature_stride,
@@ -367,7 +416,9 @@ def run_stage(section: SpotAlignStageConfig, out: Path) -> dict[str, Any]:
 
 def _run(section: SpotAlignStageConfig, args: argparse.Namespace) -> None:
     summary = run_stage(section, args.out)
-    log.info("spot_align done in %.0f s: %s", sum(summary["seconds"].values()), summary["seconds"])
+    if "seconds" in summary:
+        seconds = summary["seconds"]
+        log.info("spot_align done in %.0f s: %s", sum(seconds.values()), seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,6 +67,7 @@ def test_the_default_roles_are_simulated():
             },
             "exemplar_pose_dir",
         ),  # fmt: skip
+        ({"mouthing_spottings": "m.csv"}, "mouthing_spottings"),
         ({"phoenix": "phoenix2014t"}, "phoenix_tables"),
         ({"main": "bobsl"}, "main"),
     ],

@@ -176,3 +176,26 @@ def test_a_stage_stopped_by_a_signal_cleans_up_and_exits_non_zero(project, signu
     while running(int(pid_file.read_text())) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not running(int(pid_file.read_text())), "the kernel outlived the stage"
+
+
+def test_a_chapter_that_cannot_run_says_why_in_every_output(project, monkeypatch):
+    import slr_lib.experiments.protocol as protocol
+
+    monkeypatch.setattr(protocol, "unavailable", lambda config: "it needs X", raising=False)
+    path = write_notebook(project / "notebooks" / "protocol.ipynb", "raise RuntimeError('ran')")
+    notebook = nbformat.read(path, as_version=4)
+    intro = "# The protocol\n\nWhat it shows.\n\n```{important}\nSimulated data.\n```"
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(intro))
+    nbformat.write(notebook, path)
+    paths = StagePaths.for_stage(project, "protocol")
+    stale_outputs(paths)
+    run(project, profile="tiny")
+    book = nbformat.read(paths.executed, as_version=4)
+    assert [c.cell_type for c in book.cells] == ["markdown", "markdown"]
+    assert book.cells[0].source == "# The protocol\n\nWhat it shows."
+    assert "did not run on this corpus: it needs X." in book.cells[1].source
+    written = json.loads(paths.results.read_text())
+    assert (written["title"], written["profile"]) == ("The protocol", "tiny")
+    assert (written["unavailable"], written["metrics"], written["claims"]) == ("it needs X", {}, [])
+    assert paths.plots[0].read_text() == "not_available\nit needs X\n"
+    assert not paths.failed.exists() and not paths.running.exists()
