@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from slr_lib.config import SectionConfig, knob
 from slr_lib.data.corpus import Corpus
-from slr_lib.data.roles import corpus_label, missing_ground_truth
+from slr_lib.data.roles import corpus_label
 from slr_lib.data_loader.sign_windows import (
     centre_crops,
     class_index,
@@ -116,6 +116,7 @@ class Results:
     initialisations: pd.DataFrame  # init, model, training annotations, top-5
     joint_training: JointTraining  # Sec. D: D1 with and without joint fine-tuning
     seeds: SeedMeasurements  # what the claims read, per recogniser seed
+    truth: bool  # whether the corpus has ground truth: without it, no precision or accuracy
 
     @property
     def main_run(self) -> dict[str, Any]:
@@ -136,15 +137,16 @@ class Results:
 
 
 def unavailable(config: Config) -> str | None:
-    """Why this chapter cannot run on the configured corpora (None: it can)."""
-    return missing_ground_truth(project_path(config.corpus_dir)) or spot_align_missing(
-        config.spotalign_dir
-    )
+    """Why this chapter cannot run on the configured corpora (None: it can). Without ground
+    truth (a real corpus) it shows what the paper measured without it: the yields."""
+    return spot_align_missing(config.spotalign_dir)
 
 
 def run(config: Config) -> Results:
-    """Read the stage's spottings and models and score them against the hidden truth."""
+    """Read the stage's spottings and models and score them against the hidden truth (where
+    the corpus has it: a real one has not, and only the yields are measured)."""
     corpus = Corpus.load(project_path(config.corpus_dir))
+    truth = corpus.signs is not None
     folder = project_path(config.spotalign_dir)
     summary = read_summary(folder)
     steps = list(summary["runs"]["main"]["steps"])
@@ -156,12 +158,13 @@ def run(config: Config) -> Results:
         steps=steps,
         yields=step_yields(summary["runs"]["main"]["steps"]),
         threshold_curves=threshold_curves(corpus, folder, steps),
-        timelines=timelines(corpus, folder, steps, config.timeline_videos),
+        timelines=timelines(corpus, folder, steps, config.timeline_videos) if truth else [],
         models=models,
         accuracy=recognition_accuracy(models, steps),
         initialisations=initialisations(summary["runs"], models),
         joint_training=joint[0],
         seeds=seed_measurements(corpus, folders, steps, models.index, joint),
+        truth=truth,
     )
 
 
@@ -185,7 +188,9 @@ def seed_measurements(
     }  # fmt: skip
     wanted = ["M", *(f"M+{s}_R" for s in steps if s != "M"), "M+D1_R@random"]
     restricted = restricted_vocabulary(folders)
-    hits = sign_hits(corpus, folders, [m for m in wanted if m in models], restricted)
+    hits: dict[str, dict[str, np.ndarray]] = {"top1": {}, "top5": {}}
+    if corpus.signs is not None:
+        hits = sign_hits(corpus, folders, [m for m in wanted if m in models], restricted)
     counts = {
         name: np.stack([_per_video(j.spottings[name], train) for j in joint])
         for name in ("joint", "no joint")
@@ -241,6 +246,8 @@ def joint_training(corpus: Corpus, folder: Path, config: Config) -> JointTrainin
         "joint": load_spottings(folder, "main", "D1"),
         "no joint": spot_dictionary(candidates, config.dictionary_threshold),
     }
+    if corpus.signs is None:  # no truth to mark them against
+        return JointTraining({name: f.assign(correct=np.nan) for name, f in found.items()})
     return JointTraining(
         {name: f.assign(correct=correct_spottings(f, corpus.signs)) for name, f in found.items()}
     )
@@ -333,7 +340,10 @@ def step_yields(found: Mapping[str, Mapping[str, Mapping[str, float]]]) -> pd.Da
     for step, per_vocabulary in found.items():
         for vocabulary in ("restricted", "expanded"):
             rows.append({"step": step, "vocabulary": vocabulary, **per_vocabulary[vocabulary]})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if "precision" not in table:  # a corpus without ground truth
+        table["precision"] = np.nan
+    return table
 
 
 def threshold_curves(corpus: Corpus, folder: Path, steps: list[str]) -> pd.DataFrame:
@@ -348,11 +358,11 @@ def threshold_curves(corpus: Corpus, folder: Path, steps: list[str]) -> pd.DataF
 
 
 def candidate_yields(
-    candidates: pd.DataFrame, signs: pd.DataFrame, thresholds: np.ndarray = THRESHOLDS
+    candidates: pd.DataFrame, signs: pd.DataFrame | None, thresholds: np.ndarray = THRESHOLDS
 ) -> list[dict[str, float]]:
     """Per threshold, the candidates above it: how many, of how many glosses, and the share on
-    a true sign of their gloss (NaN when none is above it)."""
-    right = correct_spottings(candidates, signs)
+    a true sign of their gloss (NaN when none is above it, or without ground truth)."""
+    right = correct_spottings(candidates, signs) if signs is not None else None
     confidence = candidates["confidence"].to_numpy()
     rows = []
     for t in thresholds:
@@ -362,7 +372,9 @@ def candidate_yields(
                 "threshold": float(t),
                 "annotations": int(kept.sum()),
                 "glosses": int(candidates.loc[kept, "gloss"].nunique()),
-                "precision": 100 * right[kept].mean() if kept.any() else np.nan,
+                "precision": 100 * right[kept].mean()
+                if right is not None and kept.any()
+                else np.nan,
             }
         )
     return rows
@@ -388,9 +400,8 @@ def timelines(corpus: Corpus, folder: Path, steps: list[str], n_videos: int) -> 
 def recognition_accuracy(models: pd.DataFrame, steps: list[str]) -> pd.DataFrame:
     """Fig. 4 (right): M, then M+Di at the restricted (R) and expanded (X) vocabulary."""
     order = ["M"] + [f"M+{s}_{v}" for v in ("R", "X") for s in steps if s != "M"]
-    return models.loc[
-        [m for m in order if m in models.index], ["classes", "annotations", "top1", "top5"]
-    ]
+    columns = ["classes", "annotations", "top1", "top5"]  # no top-k without ground truth
+    return models.loc[[m for m in order if m in models.index]].reindex(columns=columns)
 
 
 def initialisations(runs: Mapping[str, Any], models: pd.DataFrame) -> pd.DataFrame:
@@ -406,7 +417,7 @@ def initialisations(runs: Mapping[str, Any], models: pd.DataFrame) -> pd.DataFra
                         "init": init,
                         "model": step,
                         "training annotations": int(models.loc[model, "annotations"]),
-                        "top-5": models.loc[model, "top5"],
+                        "top-5": models.loc[model].get("top5", np.nan),
                     }
                 )
     return pd.DataFrame(rows)
@@ -462,12 +473,11 @@ def stepwise(found: list[Evidence]) -> dict[str, str]:
 
 def claims(results: Results) -> list[Claim]:
     """F4-yield, F4-recognition, D-joint-training and (when the random-init run exists)
-    A1-pretrained-init, each over the recogniser seeds."""
+    A1-pretrained-init, each over the recogniser seeds; without ground truth, F4-yield alone."""
     seeds = results.seeds
     dictionary_steps = [s for s in results.steps if s != "M"]
     loop_models = ["M"] + [f"M+{s}_R" for s in dictionary_steps]
     mean_yield = {s: float(seeds.yields[s].sum(axis=1).mean()) for s in dictionary_steps}
-    top1 = {m: percent(seeds.hits["top1"][m]) for m in loop_models}
     over = f"Means over {seeds.n} recogniser seeds (the spot_align and recogniser_seeds stages)."
     found = [
         Claim(
@@ -484,6 +494,11 @@ def claims(results: Results) -> list[Claim]:
             "prints both yields (D1 -> D2), else 0.",
             **stepwise(yield_evidence(seeds, dictionary_steps)),
         ),
+    ]
+    if not results.truth:
+        return found
+    top1 = {m: percent(seeds.hits["top1"][m]) for m in loop_models}
+    found.append(
         Claim(
             id="F4-recognition",
             paper="SPOT-ALIGN",
@@ -495,8 +510,8 @@ def claims(results: Results) -> list[Claim]:
             f"the restricted vocabulary ({seeds.classes} glosses: the mouthing step's). {over} "
             "Every step must hold; effect size 0 (the figure prints no values).",
             **stepwise(recognition_evidence(seeds, loop_models)),
-        ),
-    ]
+        )
+    )
     joint = results.joint_training.table()
     found.append(
         Claim(
@@ -552,7 +567,9 @@ def chapter_results(config: Config, profile: str, results: Results) -> ChapterRe
             **threshold_metrics(results.threshold_curves),
             "recognition_top1": {
                 m: float(results.models.loc[m, "top1"]) for m in results.accuracy.index
-            },
+            }
+            if results.truth
+            else {},
             "joint_training": _numbers(
                 {
                     f"{name}_{column}": value

@@ -124,6 +124,7 @@ def make_results(yields: list[float], top1: list[float], random_init: bool = Tru
         initialisations=chapter.initialisations(data["runs"], models),
         joint_training=joint(0.9, 0.6),
         seeds=measured,
+        truth=True,
     )
 
 
@@ -266,3 +267,22 @@ def test_draw_timeline():
 def test_config_rejects_a_bad_threshold():
     with pytest.raises(ParamsError, match="dictionary_threshold"):
         chapter.Config.from_values({**KNOBS, "dictionary_threshold": 1.5})
+
+
+def test_without_ground_truth_only_the_yield_claim_is_made():
+    found = chapter.claims(dataclasses.replace(make_results([10, 20, 40], [10.0, 20.0, 30.0]),
+                                               truth=False))  # fmt: skip
+    assert [c.id for c in found] == ["F4-yield"] and found[0].verdict == "holds"
+
+
+def test_yields_without_ground_truth_have_no_precision():
+    steps = {"M": {"restricted": {"annotations": 3.0, "glosses": 2.0},
+                   "expanded": {"annotations": 3.0, "glosses": 2.0}}}  # fmt: skip
+    table = chapter.step_yields(steps)
+    assert table["precision"].isna().all() and table["annotations"].tolist() == [3.0, 3.0]
+    candidates = pd.DataFrame(
+        {"video_id": ["v"] * 2, "sentence_id": ["s"] * 2, "word": ["a", "b"], "gloss": ["a", "b"],
+         "frame": [20, 30], "confidence": [0.9, 0.4], "source": ["dictionary"] * 2}
+    )  # fmt: skip
+    rows = chapter.candidate_yields(candidates, None, np.array([0.5]))
+    assert rows[0]["annotations"] == 1 and np.isnan(rows[0]["precision"])
