@@ -58,6 +58,13 @@ def generated(tmp_path_factory):
     return make(tmp_path_factory, "corpus")
 
 
+@pytest.fixture(scope="session")
+def corpus_dir(generated) -> str:
+    """The saved main corpus of `generated`: for results that name the corpus they came from
+    (its manifest says simulated or real), where the project's own data is not built."""
+    return str(generated[0] / "main")
+
+
 @pytest.fixture
 def warnings_seen(caplog: pytest.LogCaptureFixture):
     """Log records of the (non-propagating) slr_lib logger."""

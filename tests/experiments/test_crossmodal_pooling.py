@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -40,9 +41,11 @@ def test_table_is_labelled_as_the_paper():
     assert table.loc["Avg. pooling", "R@1"] == f"{mean:.1f} ± {std:.1f}"
 
 
-def test_results_file_holds_plain_numbers():
+def test_results_file_holds_plain_numbers(corpus_dir):
     results = make_results({"avg": 0.5, "max": 0.1})
-    out = chapter.chapter_results(config(), "tiny", results)
+    out = chapter.chapter_results(
+        dataclasses.replace(config(), corpus_dir=corpus_dir), "tiny", results
+    )
     assert out.chapter == "crossmodal_pooling" and "M+D2_X sign-video embedding" in out.data
     assert set(out.metrics) == {"avg", "max"}
     assert out.metrics["avg"]["R1_mean"] == pytest.approx(50.0, abs=5.0)

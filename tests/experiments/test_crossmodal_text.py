@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -44,9 +45,11 @@ def test_table_and_ranking():
     assert list(chapter.ranking(results).index) == ["random", "word2vec", "wordllama", "minilm"]
 
 
-def test_results_file_holds_plain_numbers():
+def test_results_file_holds_plain_numbers(corpus_dir):
     results = make_results({"word2vec": 0.4, "wordllama": 0.2, "minilm": 0.1, "random": 0.6})
-    out = chapter.chapter_results(config(), "tiny", results)
+    out = chapter.chapter_results(
+        dataclasses.replace(config(), corpus_dir=corpus_dir), "tiny", results
+    )
     assert out.chapter == "crossmodal_text" and out.data.endswith("M+D2_X sign-video embedding")
     assert set(out.metrics) == set(DIMS)
     assert all(type(v) is float for m in out.metrics.values() for v in m.values())

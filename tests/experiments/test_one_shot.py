@@ -19,8 +19,10 @@ METHODS = ["spot_align", "pose", "rgb", "hands", "pose_ce", "fusion_all", "fusio
 
 
 @pytest.fixture(scope="module")
-def config() -> one_shot.Config:
-    return one_shot.Config.load(ROOT / "params.yaml", "tiny")
+def config(corpus_dir) -> one_shot.Config:
+    return dataclasses.replace(
+        one_shot.Config.load(ROOT / "params.yaml", "tiny"), corpus_dir=corpus_dir
+    )
 
 
 def benchmark(split: str, n_queries: int, truth: dict | None = None) -> OslwlBenchmark:

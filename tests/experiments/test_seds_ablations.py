@@ -160,8 +160,9 @@ def test_paper_tables_come_from_the_registry():
     assert paper6.loc["without", ("v2t", "R10")] == TABLE_6.value("No", "V2T R@10") == 74.2
 
 
-def test_chapter_results_are_plain_numbers():
-    chapter = seds_ablations.chapter_results(CONFIG, "tiny", results())
+def test_chapter_results_are_plain_numbers(corpus_dir):
+    config = replace(CONFIG, corpus_dir=corpus_dir)
+    chapter = seds_ablations.chapter_results(config, "tiny", results())
     assert len(chapter.claims) == 5
     assert set(chapter.metrics["table5"]) == {"Add-MLP", "Concat-MLP", "CGAF"}
     assert list(chapter.metrics["alpha_t2v_rsum"]) == ["0", "0.8", "1.6"]
@@ -179,13 +180,19 @@ def test_config_rejects_bad_values(knob, value):
 
 
 @pytest.mark.usefixtures("one_thread")
-def test_run_with_and_without_alignment(generated):
+def test_run_with_and_without_alignment(generated, corpus_dir):
     corpus = generated[1]
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
     setup = SEDSSetup(corpus, meta, splits, StandInText())
     config = replace(
-        CONFIG, fusions=["cgaf"], alphas=[0.8], betas=[0.4], heatmap_pair=99, seeds=[0, 1]
+        CONFIG,
+        fusions=["cgaf"],
+        alphas=[0.8],
+        betas=[0.4],
+        heatmap_pair=99,
+        seeds=[0, 1],
+        corpus_dir=corpus_dir,
     )
     torch.manual_seed(0)
     res = seds_ablations.run(config, setup)

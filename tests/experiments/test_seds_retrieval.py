@@ -144,8 +144,9 @@ def test_paper_tables_come_from_the_registry():
     assert list(paper1.columns) == list(results(0.3, 0.3, 0.3).table1.columns)
 
 
-def test_chapter_results_are_plain_numbers():
-    chapter = seds_retrieval.chapter_results(CONFIG, "tiny", results(0.4, 0.2, 0.3))
+def test_chapter_results_are_plain_numbers(corpus_dir):
+    config = replace(CONFIG, corpus_dir=corpus_dir)
+    chapter = seds_retrieval.chapter_results(config, "tiny", results(0.4, 0.2, 0.3))
     assert isinstance(chapter, ChapterResults) and len(chapter.claims) == 4
     assert set(chapter.metrics["table1"]) == {"SA-SR", "SA-CM", "SA-COMB", "CiCo", "SEDS"}
     assert chapter.metrics["runs"]["SEDS"]["best_epoch"] == 1
@@ -174,7 +175,7 @@ def test_config_rejects_bad_values(knob, value):
 
 
 @pytest.mark.usefixtures("one_thread")
-def test_run_trains_three_models_and_scores_them(generated, tmp_path):
+def test_run_trains_three_models_and_scores_them(generated, tmp_path, corpus_dir):
     corpus = generated[1]
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
@@ -184,7 +185,7 @@ def test_run_trains_three_models_and_scores_them(generated, tmp_path):
         tmp_path / "sa.json",
         ChapterResults("spotalign_fusion", "t", "tiny", "d", {"table6": table6}),
     )
-    config = replace(CONFIG, spotalign_results=str(spotalign))
+    config = replace(CONFIG, spotalign_results=str(spotalign), corpus_dir=corpus_dir)
     torch.manual_seed(0)
     res = seds_retrieval.run(config, setup)
     assert list(res.runs) == ["SEDS", "CiCo", "pose only"]

@@ -224,8 +224,8 @@ def test_candidate_yields_per_threshold():
     assert np.isnan(rows[3]["precision"])  # nothing kept: no precision
 
 
-def test_chapter_results_hold_plain_numbers():
-    config = chapter.Config.from_values(KNOBS)
+def test_chapter_results_hold_plain_numbers(corpus_dir):
+    config = chapter.Config.from_values({**KNOBS, "corpus_dir": corpus_dir})
     results = make_results([100, 200, 300], [10.0, 20.0, 30.0])
     curves = pd.DataFrame(
         [

@@ -136,12 +136,12 @@ def test_examples_are_the_biggest_gains_then_best_and_worst():
     assert chapter.pick_examples(ranks, 2) == [2, 0, 2, 1]
 
 
-def test_table6_and_results_file():
+def test_table6_and_results_file(corpus_dir):
     results = make_results({0.0: 0.2, 0.5: 0.3, 0.75: 0.1}, fusion_helps=True)
     table = results.table6()
     assert list(table.index) == ["SR", "CM", "SR + CM (weight 0.5)"]
     assert list(table.columns.levels[0]) == crossmodal_setup.SHOWN
-    out = chapter.chapter_results(config(), "tiny", results).to_json()
+    out = chapter.chapter_results(config(corpus_dir=corpus_dir), "tiny", results).to_json()
     assert out["data"] == "simulated corpus, M+D1_X embedding, random text"
     assert set(out["metrics"]["threshold_sweep"]) == {"0", "0.5", "0.75"}
     numbers = [

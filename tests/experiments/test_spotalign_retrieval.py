@@ -125,8 +125,9 @@ def test_tables_have_a_row_per_model():
     assert list(sr_chapter.speech_table(results.speech).index) == ["Speech", "Signing"]
 
 
-def test_chapter_results_metrics_are_plain_numbers():
+def test_chapter_results_metrics_are_plain_numbers(corpus_dir):
     config = sr_chapter.Config.load(ROOT / "params.yaml", "tiny")
+    config = dataclasses.replace(config, corpus_dir=corpus_dir)
     chapter = sr_chapter.chapter_results(config, "tiny", make_results(True))
     assert chapter.chapter == "spotalign_retrieval"
     assert set(chapter.metrics) == {"cm", "sr"}
