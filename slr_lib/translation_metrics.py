@@ -37,5 +37,5 @@ def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, floa
 def bleu_signature() -> str:
     """sacrebleu's signature of the BLEU-4 setting (version, tokenisation, smoothing)."""
     scorer = _scorer(4)
-    scorer.corpus_score(["a"], [["a"]])
+    scorer.corpus_score(["a"], [["a"]])  # sacrebleu signs a metric only once it has scored
     return str(scorer.get_signature())

@@ -35,6 +35,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+MAX_LENGTH = 30
+"""Words a translation may have at most (the public setting's `max_output_length`)."""
 SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 
 
@@ -190,7 +192,7 @@ def teacher_forcing(
 
 @torch.no_grad()
 def greedy_decode(
-    model: SignTranslator, features: Tensor, mask: Tensor, max_length: int = 30
+    model: SignTranslator, features: Tensor, mask: Tensor, max_length: int = MAX_LENGTH
 ) -> list[list[int]]:
     """The most likely next word at each step, for a batch; each sentence without BOS/EOS."""
     model.eval()
@@ -228,7 +230,7 @@ def beam_decode(
     mask: Tensor,
     beam_size: int = 5,
     alpha: float = -1.0,
-    max_length: int = 30,
+    max_length: int = MAX_LENGTH,
 ) -> list[list[int]]:
     """Beam search, one sentence at a time; the best finished sentence by log-probability over
     the length penalty (an unfinished one when none finishes within `max_length`)."""

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.padding import pad_sequences
 from slr_lib.model.translation import (
+    MAX_LENGTH,
     PAD,
     TRANSLATOR_SIZES,
     SignTranslator,
@@ -49,7 +50,7 @@ class TranslationTrainConfig:
     epochs: int = 100
     plateau_factor: float = 0.7
     plateau_patience: int = 8
-    max_length: int = 30
+    max_length: int = MAX_LENGTH
     min_count: int = 1  # words seen fewer times in training are unknown
     seed: int = 0
 
@@ -90,7 +91,7 @@ class TrainedTranslator:
 
     def translate(
         self, features: Sequence[np.ndarray], beam_size: int = 1, alpha: float = -1.0,
-        max_length: int = 30, batch_size: int = 64,
+        max_length: int = MAX_LENGTH, batch_size: int = 64,
     ) -> list[str]:  # fmt: skip
         """Sentences for each video's features: greedy for `beam_size` 1, else beam search."""
         out: list[str] = []
@@ -122,9 +123,9 @@ def train_translator(
     )
     result = TrainedTranslator(model, vocabulary)
     best, best_state = -1.0, None
-    order = np.random.default_rng(config.seed)
+    rng = np.random.default_rng(config.seed)
     for epoch in tqdm(range(1, config.epochs + 1), desc="translation", leave=False):
-        loss = _train_epoch(model, optimiser, train.features, targets, config.batch_size, order)
+        loss = _train_epoch(model, optimiser, train.features, targets, config.batch_size, rng)
         found = result.translate(val.features, max_length=config.max_length)
         scores = bleu(found, val.sentences)
         scheduler.step(scores["BLEU-4"])
