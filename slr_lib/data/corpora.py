@@ -3,9 +3,11 @@
 Chapters read a corpus by role, never by source: `main` (the retrieval corpus of every
 chapter), `pretrain` (the related sign language that encoders are pre-trained on) and `phoenix`
 (the second language's corpus of the PHOENIX-2014T chapters). The `corpora` section of
-params.yaml says, once, where each role comes from; this stage writes every role to
+params.yaml says, once, where each role comes from; this stage writes `main` and `pretrain` to
 `OUT/ROLE/` in the data model of `slr_lib.data.corpus`, and a real corpus's precomputed clip
-features (the I3D role, in place of the simulated RGB-like view) to `OUT/ROLE_rgb/`.
+features (the I3D role, in place of the simulated RGB-like view) to `OUT/ROLE_rgb/`. The
+`phoenix` role has a stage of its own (`slr_lib.data.phoenix_role`), so that the German corpus
+can change without re-running the chapters of the main one.
 
 - `main`: `simulated` (the How2Sign-like corpus of the `corpus` section) or `how2sign` (the
   user's How2Sign sentence tables and keypoints, `slr_lib.data.how2sign`; optionally their
@@ -13,8 +15,8 @@ features (the I3D role, in place of the simulated RGB-like view) to `OUT/ROLE_rg
   spottings of their own visual keyword spotter, `slr_lib.data.mouthings`);
 - `pretrain`: `simulated` (a real pre-training corpus with sign annotations, such as BOBSL, has
   no adapter yet);
-- `phoenix`: `none` or `phoenix2014t` (the user's PHOENIX-2014T tables and features,
-  `slr_lib.data.phoenix`).
+- `phoenix`: `simulated` (the PHOENIX-like weather corpus), `phoenix2014t` (the user's
+  PHOENIX-2014T tables and features, `slr_lib.data.phoenix`) or `none`.
 
 What a real corpus lacks is recorded in its manifest (`simulated: false`, no `signs.parquet`):
 stages that need the simulated ground truth read it there and say what they leave out.
@@ -38,7 +40,7 @@ from slr_lib.data.exemplars import dictionary_exemplars
 from slr_lib.data.features import read_cico_annotation, sentence_features, write_ce_features
 from slr_lib.data.how2sign import load_how2sign
 from slr_lib.data.mouthings import read_mouthing_spottings, write_spottings
-from slr_lib.data.phoenix import build_phoenix_corpus, read_feature_files
+from slr_lib.data.phoenix import read_feature_files
 from slr_lib.data.roles import mouthings_file, rgb_features_dir
 from slr_lib.data.simulate.generate import generate
 from slr_lib.data.simulate.params import CorpusParams
@@ -48,7 +50,7 @@ LOG = get_logger(__name__)
 
 MAIN_SOURCES = ("simulated", "how2sign")
 PRETRAIN_SOURCES = ("simulated",)
-PHOENIX_SOURCES = ("none", "phoenix2014t")
+PHOENIX_SOURCES = ("simulated", "phoenix2014t", "none")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class CorporaConfig(SectionConfig):
 
     main: str = knob("simulated", choices=MAIN_SOURCES)
     pretrain: str = knob("simulated", choices=PRETRAIN_SOURCES)
-    phoenix: str = knob("none", choices=PHOENIX_SOURCES)
+    phoenix: str = knob("simulated", choices=PHOENIX_SOURCES)
     how2sign_tables: str = knob("")
     how2sign_pose_dir: str = knob("")
     how2sign_keypoints_dir: str = knob("")
@@ -124,7 +126,7 @@ class CorporaConfig(SectionConfig):
 def how2sign_corpus(config: CorporaConfig, root: Path) -> Corpus:
     """The user's How2Sign corpus, with their dictionary exemplars where given."""
     corpus = load_how2sign(
-        _path(root, config.how2sign_tables),
+        project_file(root, config.how2sign_tables),
         keypoints_dir=_optional(root, config.how2sign_keypoints_dir),
         pose_dir=_optional(root, config.how2sign_pose_dir),
         fps=config.how2sign_fps,
@@ -136,8 +138,8 @@ def how2sign_corpus(config: CorporaConfig, root: Path) -> Corpus:
     if config.wlasl_json or config.msasl_json:
         corpus.exemplars, corpus.exemplar_poses, counts = dictionary_exemplars(
             wlasl=_optional(root, config.wlasl_json),
-            msasl=[_path(root, p) for p in config.msasl_json],
-            pose_dir=_path(root, config.exemplar_pose_dir),
+            msasl=[project_file(root, p) for p in config.msasl_json],
+            pose_dir=project_file(root, config.exemplar_pose_dir),
         )
         corpus.info["exemplars"] = counts
     return corpus
@@ -147,9 +149,9 @@ def cico_rgb_features(config: CorporaConfig, root: Path, corpus: Corpus) -> dict
     """The main corpus's CiCo I3D features by clip (`video_id`, a SENTENCE_NAME)."""
     mapping: dict[str, list[str]] = {}
     for path in config.cico_annotations:
-        mapping |= read_cico_annotation(_path(root, path))
+        mapping |= read_cico_annotation(project_file(root, path))
     return sentence_features(
-        _path(root, config.cico_features), mapping, corpus.videos["video_id"].tolist()
+        project_file(root, config.cico_features), mapping, corpus.videos["video_id"].tolist()
     )
 
 
@@ -173,23 +175,20 @@ def remove_unused(config: CorporaConfig, out: Path) -> None:
         stale.append(rgb_features_dir(out / "main"))
     if not (config.main == "how2sign" and config.mouthing_spottings):
         mouthings_file(out / "main").unlink(missing_ok=True)
-    if config.phoenix == "none":
-        stale.append(out / "phoenix")
-    if not (config.phoenix == "phoenix2014t" and config.phoenix_features):
-        stale.append(rgb_features_dir(out / "phoenix"))
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def phoenix_features(config: CorporaConfig, root: Path) -> dict[str, np.ndarray]:
     """The PHOENIX-2014T features by clip (`video_id`, a PHOENIX `name`); none if not given."""
-    return read_feature_files([_path(root, p) for p in config.phoenix_features])
+    return read_feature_files([project_file(root, p) for p in config.phoenix_features])
 
 
 def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, root: Path) -> None:
-    """Write every role's corpus under `out`: the simulated ones from `simulator`'s knobs (the
-    pre-training language is drawn with the simulated main one, so both are always written),
-    then each real one over its role (`root`: the folder relative paths start from)."""
+    """Write the `main` and `pretrain` corpora under `out`: the simulated ones from
+    `simulator`'s knobs (the pre-training language is drawn with the simulated main one, so
+    both are always written), then a real main one over its role (`root`: the folder relative
+    paths start from)."""
     out.mkdir(parents=True, exist_ok=True)
     remove_unused(config, out)
     generate(simulator, out)
@@ -204,29 +203,25 @@ def build_corpora(config: CorporaConfig, simulator: CorpusParams, out: Path, roo
                 out / "main", features, source, config.cico_window, config.cico_stride
             )
         if config.mouthing_spottings:
-            spottings = read_mouthing_spottings(_path(root, config.mouthing_spottings), corpus)
+            spottings = read_mouthing_spottings(
+                project_file(root, config.mouthing_spottings), corpus
+            )
             write_spottings(mouthings_file(out / "main"), spottings)
             LOG.info("main corpus: %d given mouthing spottings", len(spottings))
-    if config.phoenix == "phoenix2014t":
-        features = phoenix_features(config, root)
-        tables = [_path(root, p) for p in config.phoenix_tables]
-        build_phoenix_corpus(tables, features=features or None).save(out / "phoenix")
-        if features:
-            source = "phoenix2014t features (Sign Language Transformers release)"
-            write_rgb_features(out / "phoenix", features, source, 1, 1)
 
 
-def _path(root: Path, value: str) -> Path:
+def project_file(root: Path, value: str) -> Path:
+    """A path of params.yaml: absolute as given, else relative to `root`."""
     path = Path(value)
     return path if path.is_absolute() else root / path
 
 
 def _optional(root: Path, value: str) -> Path | None:
-    return _path(root, value) if value else None
+    return project_file(root, value) if value else None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write each role's corpus (params.yaml's `corpora` section; simulated ones from `corpus`)."""
+    """Write the main and pre-training corpora (params.yaml's `corpora`; simulated: `corpus`)."""
     from slr_lib.pipeline.stage_cli import stage_main
 
     def run(config: CorporaConfig, args: argparse.Namespace) -> None:

@@ -51,6 +51,7 @@ RGB_DOMAIN = "data/features/rgb_domain"
 POSE_GCN = "data/features/pose_gcn"
 SPOTALIGN = "data/spotalign"
 RECOGNISER_SEEDS = "data/recogniser_seeds"
+PHOENIX = "data/phoenix"
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -61,6 +62,14 @@ STAGES: tuple[Stage, ...] = (
         module="slr_lib.data.corpora",
         args=f"--out {CORPORA}",
         also=("corpus",),
+    ),
+    Stage(
+        "phoenix_corpus",
+        "slr_lib.data.simulate.weather_params:WeatherCorpusParams",
+        writes=(PHOENIX,),
+        module="slr_lib.data.phoenix_role",
+        args=f"--out {PHOENIX}",
+        also=("corpora", "corpus", "features"),
     ),
     Stage(
         "features",
@@ -182,7 +191,11 @@ STAGES: tuple[Stage, ...] = (
 )
 
 # Sections a stage reads beside its own (`Stage.also`), by their config classes.
-READ_TOO: dict[str, str] = {"corpus": "slr_lib.data.simulate.params:CorpusParams"}
+READ_TOO: dict[str, str] = {
+    "corpus": "slr_lib.data.simulate.params:CorpusParams",
+    "corpora": "slr_lib.data.corpora:CorporaConfig",
+    "features": "slr_lib.data.clip_features:FixedClipEncoder",
+}
 
 # Blocks of params.yaml that several sections merge in (YAML anchors); checked like a section.
 SHARED_BLOCKS: dict[str, str] = {

@@ -9,7 +9,8 @@ else, so that each language's lexicon is chosen from the text of its training sp
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,8 @@ from slr_lib.data.simulate.motion import (
 )
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.data.simulate.signers import Signer, make_signers
+from slr_lib.data.simulate.weather import all_glosses, forecast, sign_sentence
+from slr_lib.data.simulate.weather_params import WeatherCorpusParams
 from slr_lib.logging_setup import get_logger
 from slr_lib.text import visemes
 
@@ -139,6 +142,66 @@ def generate(params: CorpusParams, out_dir: Path) -> tuple[Corpus, Corpus]:
     return main, pretrain
 
 
+def generate_weather(
+    params: WeatherCorpusParams, render: CorpusParams, out_dir: Path | None = None
+) -> Corpus:
+    """The PHOENIX-like corpus: German weather forecasts (`weather`) signed by `params`'s
+    signers, whose motion and noise follow `render` (the `corpus` section); saved to `out_dir`
+    when given."""
+    text_seq, lexicon_seq, corpus_seq = np.random.SeedSequence(params.seed).spawn(3)
+    grouped = _forecasts(params, np.random.default_rng(text_seq))
+    plan = _plan_videos(
+        grouped, corpus_seq,
+        split_sizes={"test": params.n_test, "val": params.n_val, "train": params.n_train},
+    )  # fmt: skip
+    shapes = _namespaced(params.sign_language)
+    glosses = _weather_glosses(plan, params.lexicon_size)
+    lexicon = build_lexicon(
+        glosses, np.random.default_rng(lexicon_seq), _letters(shapes, params.sign_language),
+        mouthing_share=0.0, sign_frames=render.sign_frames,
+    )  # fmt: skip
+    language = _Language(params.sign_language, lexicon, shapes)
+    signing, known_glosses = params.signing(), frozenset(lexicon)
+
+    def sign(row: Any, rng: np.random.Generator, context: list[str]) -> list[GlossUnit]:
+        return sign_sentence(row.words, known_glosses, signing, rng, context)
+
+    rendering = replace(render, fps=params.fps, n_signers=params.n_signers, seed=params.seed)
+    corpus = _build_corpus("simulated-phoenix", language, plan, rendering, "w", sign)
+    corpus.info["phoenix_params"] = asdict(params)
+    corpus.info["lexicon"] = pd.DataFrame([asdict(s) for s in lexicon.values()]).to_dict("list")
+    if out_dir is not None:
+        corpus.save(out_dir)
+    return corpus
+
+
+def _forecasts(params: WeatherCorpusParams, rng: np.random.Generator) -> pd.DataFrame:
+    """Enough forecasts for every split: a row per sentence (text, words, video_index)."""
+    rows: list[dict[str, Any]] = []
+    total = params.n_train + params.n_val + params.n_test
+    while len(rows) < total:
+        video = rows[-1]["video_index"] + 1 if rows else 0
+        for sentence in forecast(rng, params.forecast_length(rng)):
+            rows.append(
+                {"video_index": video, "text": sentence.text, "words": sentence.words,
+                 "topic": "weather"}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _weather_glosses(plan: _Plan, size: int) -> list[str]:
+    """The signer's lexicon: the `size` glosses most used in the training split's sentences,
+    and every paraphrase and added sign (`weather`)."""
+    train = [i for i, split in plan.split_of.items() if split == "train"]
+    words = plan.grouped.loc[plan.grouped["video_index"].isin(train), "words"]
+    counts = pd.Series(
+        [g for sentence in words for w in sentence if w.gloss for g in w.gloss.split()]
+    ).value_counts()
+    frequent = sorted(counts.index[:size].tolist(), key=lambda g: (-counts[g], g))
+    extra = sorted(all_glosses([]) - set(frequent))
+    return frequent + extra
+
+
 def _plan(
     chosen: pd.DataFrame,
     params: CorpusParams,
@@ -146,6 +209,13 @@ def _plan(
     split_sizes: dict[str, int],
 ) -> _Plan:
     grouped = group_into_videos(chosen, params.sentences_per_video, params.seed)
+    return _plan_videos(grouped, seq, split_sizes)
+
+
+def _plan_videos(
+    grouped: pd.DataFrame, seq: np.random.SeedSequence, split_sizes: dict[str, int]
+) -> _Plan:
+    """Videos (`grouped`'s `video_index`) to splits, and a random stream for each."""
     signer_seq, split_seq, *video_seqs = seq.spawn(2 + int(grouped["video_index"].max()) + 1)
     split_of = _assign_splits(grouped, split_sizes, np.random.default_rng(split_seq))
     return _Plan(grouped, tuple(split_sizes), split_of, signer_seq, video_seqs)
@@ -193,10 +263,30 @@ def _with_vocabulary(language: _Language, plan: _Plan) -> _Language:
     return language
 
 
+SignSentence = Callable[[Any, np.random.Generator, list[str]], list[GlossUnit]]
+"""A signer's units for one sentence (a row of the plan), given the previous sentence's glosses."""
+
+
+def _english_signer(language: _Language, params: CorpusParams) -> SignSentence:
+    """How the main corpus's signer signs an English subtitle (`grammar.sentence_to_units`)."""
+    grammar = _grammar(params)
+
+    def sign(row: Any, rng: np.random.Generator, context: list[str]) -> list[GlossUnit]:
+        return sentence_to_units(row.text, language.vocabulary, grammar, rng, context)
+
+    return sign
+
+
 def _build_corpus(
-    name: str, language: _Language, plan: _Plan, params: CorpusParams, prefix: str
+    name: str,
+    language: _Language,
+    plan: _Plan,
+    params: CorpusParams,
+    prefix: str,
+    sign: SignSentence | None = None,
 ) -> Corpus:
     grouped, split_of = plan.grouped, plan.split_of
+    sign = sign or _english_signer(language, params)
     signers = make_signers(
         params.n_signers, np.random.default_rng(plan.signer_seq), f"{prefix}s",
         params.left_handed_share, params.signer_variability,
@@ -204,13 +294,12 @@ def _build_corpus(
     videos, sentences, signs = [], [], []
     arrays: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {s: [] for s in plan.splits}
     dropped = 0
-    grammar = _grammar(params)
     for index, rows in tqdm(grouped.groupby("video_index", sort=True), desc=f"rendering {name}"):
         rng = np.random.default_rng(plan.video_seqs[int(index)])
         signer = signers[int(rng.integers(len(signers)))]
         units, context = [], []
-        for text in rows["text"]:
-            units.append(sentence_to_units(text, language.vocabulary, grammar, rng, context))
+        for row in rows.itertuples():
+            units.append(sign(row, rng, context))
             context = [u.gloss for u in units[-1] if u.kind == "sign"] or context
         kept = [(text, u) for text, u in zip(rows["text"], units, strict=True) if u]
         dropped += len(units) - len(kept)
