@@ -14,13 +14,12 @@ The role has its own stage, apart from `corpora`, so that the German corpus can 
 re-running every chapter of the How2Sign-like one. It writes `OUT/corpus/` (the data model of
 `slr_lib.data.corpus`), `OUT/corpus_rgb/` for real features, and both views' fixed clip
 features under `OUT/features/` (`slr_lib.data.clip_features`; a corpus without keypoints, as
-PHOENIX-2014T is published, has no pose view).
+PHOENIX-2014T is published, has no pose view); `slr_lib.data.phoenix_layout` says where.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -30,32 +29,13 @@ from slr_lib.data.corpora import CorporaConfig, phoenix_features, project_file, 
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import write_ce_features
 from slr_lib.data.phoenix import build_phoenix_corpus
+from slr_lib.data.phoenix_layout import corpus_dir, features_dir, write_absent
 from slr_lib.data.simulate.generate import generate_weather
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.data.simulate.weather_params import WeatherCorpusParams
 from slr_lib.logging_setup import get_logger
 
 LOG = get_logger(__name__)
-CORPUS = "corpus"
-FEATURES = "features"
-NO_ROLE = "none.json"
-"""Written instead of a corpus when `corpora.phoenix` is `none`, saying so."""
-
-
-def corpus_dir(out: str | Path) -> Path:
-    """The role's corpus folder under the stage's output folder."""
-    return Path(out) / CORPUS
-
-
-def features_dir(out: str | Path, view: str) -> Path:
-    """The role's fixed clip features of one view (`rgb` or `pose`)."""
-    return Path(out) / FEATURES / f"{view}_fixed"
-
-
-def absent_reason(out: str | Path) -> str | None:
-    """Why the stage wrote no corpus (None: it wrote one)."""
-    path = Path(out) / NO_ROLE
-    return json.loads(path.read_text())["reason"] if path.is_file() else None
 
 
 def has_keypoints(corpus: Corpus) -> bool:
@@ -75,7 +55,7 @@ def build_role(
     with replacing_folder(out) as partial:
         if sources.phoenix == "none":
             reason = "params.yaml sets corpora.phoenix: none (no second language)"
-            (partial / NO_ROLE).write_text(json.dumps({"reason": reason}) + "\n")
+            write_absent(partial, reason)
             return
         folder = corpus_dir(partial)
         if sources.phoenix == "simulated":

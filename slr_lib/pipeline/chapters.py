@@ -182,6 +182,13 @@ STAGES: tuple[Stage, ...] = (
         title="SEDS",
     ),
     Stage(
+        "phoenix_retrieval",
+        "slr_lib.experiments.phoenix_retrieval:Config",
+        reads=(PHOENIX,),
+        plots=("phoenix_retrieval_runs.csv",),
+        title="A second sign language",
+    ),
+    Stage(
         "one_shot",
         "slr_lib.experiments.one_shot:Config",
         reads=(CORPORA, SPOTALIGN),

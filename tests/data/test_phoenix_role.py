@@ -6,7 +6,8 @@ from slr_lib.data.clip_features import FixedClipEncoder
 from slr_lib.data.corpora import CorporaConfig
 from slr_lib.data.corpus import Corpus
 from slr_lib.data.features import read_ce_features
-from slr_lib.data.phoenix_role import absent_reason, build_role, corpus_dir, features_dir
+from slr_lib.data.phoenix_layout import absent_reason, corpus_dir, features_dir
+from slr_lib.data.phoenix_role import build_role
 from slr_lib.data.simulate.params import CorpusParams
 from slr_lib.data.simulate.weather_params import WeatherCorpusParams
 from tests.data.test_corpora import cm_metrics
