@@ -184,7 +184,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "phoenix_retrieval",
         "slr_lib.experiments.phoenix_retrieval:Config",
-        reads=(PHOENIX,),
+        reads=(PHOENIX, CORPORA, POSE_FIXED),
         plots=("phoenix_retrieval_runs.csv",),
         title="A second sign language",
     ),
