@@ -16,6 +16,7 @@ from slr_lib.experiments import phoenix_retrieval as chapter
 from slr_lib.experiments.crossmodal_setup import GEOMETRIC_MEAN
 from slr_lib.metrics import rank_metrics
 from tests.ranks import rank_runs
+from tests.real_tiny import needs_realdata, phoenix_folder
 
 KNOBS = dict(
     clusters=2, out_dim=8, margin=0.2, loss_normalisation="batch", lr=0.001,
@@ -130,3 +131,27 @@ def test_no_second_language_means_the_chapter_says_why(tmp_path, open_domain):
 
 def test_word_types_leave_punctuation_out():
     assert chapter.word_types(["im norden regen .", "Im Süden sonne ."]) == 5
+
+
+@needs_realdata
+def test_the_chapter_runs_on_a_real_format_phoenix_copy(tmp_path, open_domain):
+    """Table 7 and App. E's library path on a PHOENIX-2014T-format role built from the real
+    train annotations, with features in the release's gzipped layout (`tests/real_tiny.py`)."""
+    real = phoenix_folder(tmp_path / "release")
+    sources = CorporaConfig(
+        phoenix="phoenix2014t",
+        phoenix_tables=[str(p) for p in real.tables],
+        phoenix_features=[str(p) for p in real.features],
+    )
+    out = tmp_path / "role"
+    build_role(sources, WeatherCorpusParams(), CorpusParams(), FixedClipEncoder(), out, tmp_path)
+    config = chapter.Config(
+        **{**KNOBS, "view": "rgb"}, **open_domain, corpus_dir=str(out / "corpus"),
+        phoenix_dir=str(out),
+    )  # fmt: skip
+    results = chapter.run(config)
+    assert len(results.references) == len(real.names["test"])
+    assert not any("__ON__" in r for r in results.references)
+    out_results = chapter.chapter_results(config, "tiny", results)
+    assert out_results.data.startswith("real phoenix2014t corpus")
+    assert {c.id for c in out_results.claims} >= {"T7-cm-beats-translation"}
