@@ -189,6 +189,13 @@ STAGES: tuple[Stage, ...] = (
         title="A second sign language",
     ),
     Stage(
+        "seds_phoenix",
+        "slr_lib.experiments.seds_phoenix:Config",
+        reads=(PHOENIX, RGB_SIGNS, POSE_GCN, "results/phoenix_retrieval.json"),
+        plots=("seds_phoenix_runs.csv",),
+        title="A second sign language",
+    ),
+    Stage(
         "one_shot",
         "slr_lib.experiments.one_shot:Config",
         reads=(CORPORA, SPOTALIGN),

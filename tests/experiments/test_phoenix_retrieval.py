@@ -36,12 +36,16 @@ def open_domain(generated, tmp_path_factory) -> dict[str, str]:
             "open_domain_features": str(out / "pose_fixed")}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def phoenix(tmp_path_factory):
-    """A tiny PHOENIX-like role, as the phoenix_corpus stage writes it."""
-    out = tmp_path_factory.mktemp("phoenix")
+def build_weather_role(out):
+    """A tiny PHOENIX-like role in `out`, as the phoenix_corpus stage writes it."""
     build_role(CorporaConfig(), WeatherCorpusParams(), CorpusParams(), FixedClipEncoder(), out, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def phoenix(tmp_path_factory):
+    """A tiny PHOENIX-like role."""
+    return build_weather_role(tmp_path_factory.mktemp("phoenix"))
 
 
 def made_results(rates: dict[str, float], overlaps: tuple[float, float]) -> chapter.Results:
