@@ -127,8 +127,27 @@ def unavailable(config: Config) -> str | None:
             "the second language's corpus has no keypoints (PHOENIX-2014T publishes none), so "
             "SEDS's pose stream has nothing to read"
         )
+    rgb = missing_rgb(config)
+    if rgb:
+        return rgb
     reason = read_results(project_path(config.phoenix_results)).unavailable
     return f"its Table 2 compares with Table 7, which did not run: {reason}" if reason else None
+
+
+def missing_rgb(config: Config) -> str | None:
+    """Why the role has no RGB clip features (None: it has them): a real corpus without its
+    own, or no pre-trained RGB encoder to run over the simulated one's RGB-like view."""
+    if corpus_label(config.corpus_dir) != "simulated corpus":
+        if real_rgb_features(project_path(config.corpus_dir)) is None:
+            return "the second language's corpus is real and has no RGB clip features of its own"
+        return None
+    if not (project_path(config.rgb_encoder_dir) / "encoder.pt").is_file():
+        return (
+            f"no pre-trained RGB encoder in {config.rgb_encoder_dir} (with a real main corpus its "
+            "own features stand in for the encoder, which cannot encode the simulated second "
+            "language's RGB-like view)"
+        )
+    return None
 
 
 def rgb_view(config: Config, corpus: Corpus) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -82,6 +82,17 @@ def test_the_chapter_says_why_it_cannot_run(tmp_path):
     assert "keypoints" in chapter.unavailable(config(tmp_path))
 
 
+def test_no_rgb_encoder_means_no_rgb_stream(tmp_path):
+    from tests.experiments.test_phoenix_retrieval import build_weather_role
+
+    out = build_weather_role(tmp_path / "role")
+    cfg = replace(
+        config(tmp_path), corpus_dir=str(out / "corpus"), phoenix_dir=str(out),
+        rgb_encoder_dir=str(tmp_path / "no_encoder"),
+    )  # fmt: skip
+    assert "no pre-trained RGB encoder" in chapter.unavailable(cfg)
+
+
 @pytest.mark.usefixtures("one_thread")
 def test_run_trains_three_models_on_a_weather_corpus(tmp_path):
     from tests.experiments.test_phoenix_retrieval import build_weather_role
@@ -91,7 +102,13 @@ def test_run_trains_three_models_on_a_weather_corpus(tmp_path):
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
     setup = SEDSSetup(corpus, meta, splits, StandInText())
-    cfg = replace(config(tmp_path), corpus_dir=str(out / "corpus"), phoenix_dir=str(out))
+    encoder_dir = tmp_path / "rgb_signs"
+    encoder_dir.mkdir()
+    (encoder_dir / "encoder.pt").write_bytes(b"")  # only its presence is checked here
+    cfg = replace(
+        config(tmp_path), corpus_dir=str(out / "corpus"), phoenix_dir=str(out),
+        rgb_encoder_dir=str(encoder_dir),
+    )  # fmt: skip
     assert chapter.unavailable(cfg) is None
     torch.manual_seed(0)
     results = chapter.run(cfg, setup)
