@@ -30,6 +30,7 @@ from slr_lib.data.calibration import (
     BANDS,
     PHOENIX_TABLE,
     corpus_figures,
+    corpus_pairs,
     flatten,
     phoenix_pairs,
     real_phoenix,
@@ -232,21 +233,19 @@ def translate_corpus(
 ) -> TranslationRun:
     """Train a translator with one seed; translate val and test; score by lemma IoU and BLEU."""
     translator = train_translator(text["train"], text["val"], translator_config(config, seed))
-    sims, test_translations = {}, []
-    for split in SPLITS:
-        found = translator.translate(text[split].features, beam_size=config.beam_size)
-        sims[split] = translation_similarity(text[split].sentences, found, language)
-        test_translations = found if split == "test" else test_translations
-    return TranslationRun(sims, test_translations, bleu(test_translations, text["test"].sentences))
+    found = {s: translator.translate(text[s].features, beam_size=config.beam_size) for s in SPLITS}
+    sims = {s: translation_similarity(text[s].sentences, found[s], language) for s in SPLITS}
+    return TranslationRun(sims, found["test"], bleu(found["test"], text["test"].sentences))
 
 
-def run_seed(config: Config, pairs: CrossModalData, seed: int) -> SeedRun:
-    """Train CM and the translator with one seed; score val and test by each and fused."""
+def run_seed(
+    config: Config, pairs: CrossModalData, text: dict[str, TranslationSplit], seed: int
+) -> SeedRun:
+    """Train CM (on `pairs`) and the translator (on `text`, the same clips) with one seed; score
+    val and test by each and fused."""
     splits = pairs.splits
     cm = train_crossmodal(splits["train"], splits["val"], replace(train_config(config), seed=seed))
-    translation = translate_corpus(
-        config, translation_splits(pairs.clips), config.text_language, seed
-    )
+    translation = translate_corpus(config, text, config.text_language, seed)
     sims: dict[str, dict[str, np.ndarray]] = {m: {} for m in METHODS}
     for split in SPLITS:
         sims["Translation"][split] = translation.similarities[split]
@@ -260,7 +259,8 @@ def run_seed(config: Config, pairs: CrossModalData, seed: int) -> SeedRun:
 def run(config: Config, pairs: CrossModalData | None = None) -> Results:
     """Both methods and their fusion over the section's seeds; App. E's translator."""
     pairs = load_pairs(config) if pairs is None else pairs
-    runs = [run_seed(config, pairs, seed) for seed in config.seeds]
+    text = translation_splits(pairs.clips)
+    runs = [run_seed(config, pairs, text, seed) for seed in config.seeds]
     scores = {
         method: {
             direction: _mean([f(r.similarities[method]["test"]) for r in runs])
@@ -284,8 +284,8 @@ def run(config: Config, pairs: CrossModalData | None = None) -> Results:
         for seed in config.seeds
     ]
     types = {
-        corpus: word_types(text["train"].sentences)
-        for corpus, text in zip(CORPORA, (translation_splits(pairs.clips), open_text), strict=True)
+        corpus: word_types(splits["train"].sentences)
+        for corpus, splits in zip(CORPORA, (text, open_text), strict=True)
     }
     return Results(
         runs, list(pairs.splits["test"].texts), scores, ranks, open_domain,
@@ -443,8 +443,9 @@ absent."""
 
 
 def word_types(texts: Sequence[str]) -> int:
-    """Distinct lower-case words of `texts` (punctuation is not a word)."""
-    return len({t.lower() for text in texts for t in tokenize(text) if t[0].isalnum()})
+    """Distinct words of `texts` as `slr_lib.data.calibration` counts them (lower-case
+    `tokenize` tokens: punctuation is not a word)."""
+    return len({word for text in texts for word in tokenize(text)})
 
 
 def calibration_table(corpus: Corpus, realdata: str | Path) -> pd.DataFrame:
@@ -477,10 +478,7 @@ def calibration_table(corpus: Corpus, realdata: str | Path) -> pd.DataFrame:
 
 def signed_examples(corpus: Corpus, n: int) -> pd.DataFrame:
     """The first `n` training sentences and the signs the simulated signer made of them."""
-    sentences = corpus.split_sentences("train").head(n)
-    signs = corpus.signs.sort_values(["sentence_id", "start_frame"], kind="stable")
-    glosses = signs.groupby("sentence_id")["gloss"].agg(" ".join)
+    pairs = corpus_pairs(corpus, ["train"])[:n]
     return pd.DataFrame(
-        {"translation": sentences["text"].to_numpy(),
-         "signs": [glosses.get(s, "") for s in sentences["sentence_id"]]}
-    )  # fmt: skip
+        {"translation": [text for _, text in pairs], "signs": [" ".join(g) for g, _ in pairs]}
+    )

@@ -21,12 +21,13 @@ import pandas as pd
 
 from slr_lib.config import knob
 from slr_lib.data.clip_features import read_meta
-from slr_lib.data.corpus import Corpus
+from slr_lib.data.corpus import Corpus, read_manifest
 from slr_lib.data.features import read_ce_features
 from slr_lib.data.phoenix_layout import absent_reason, features_dir
 from slr_lib.data.rgb_frames import video_rgb_frames
 from slr_lib.data.roles import corpus_label, real_rgb_features, renders_rgb
 from slr_lib.data_loader.seds import build_seds_splits
+from slr_lib.experiments.seds_retrieval import table1
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
     Scoreboard,
@@ -50,6 +51,7 @@ from slr_lib.trainer.seds_study import (
     MiniLMText,
     VariantRun,
     mean_run,
+    metrics_table,
 )
 from slr_lib.verdicts import Evidence, compare_ranks, compare_to_value, effect_from_paper, effect_on
 
@@ -86,22 +88,11 @@ class Results:
 
     def table2(self) -> pd.DataFrame:
         """SEDS Table 2, ours: SPOT-ALIGN's rows, CiCo, SEDS; (direction, metric) columns."""
-        rows = {**self.spotalign, "CiCo": self.runs["CiCo"].test, "SEDS": self.runs["SEDS"].test}
-        return _table(rows, METRICS)
+        return table1(self.spotalign, self.runs)
 
     def table4(self) -> pd.DataFrame:
         """SEDS Table 4's PHOENIX rows, ours: the pose encoder and the RGB encoder alone."""
-        return _table({run: self.runs[run].test for run in TABLE4_ROWS}, METRICS[:3])
-
-
-def _table(rows: Mapping[str, Metrics], metrics: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            (d, m): {name: row[d][m] for name, row in rows.items()}
-            for d in DIRECTIONS
-            for m in metrics
-        }
-    )
+        return metrics_table([self.runs[run] for run in TABLE4_ROWS], columns=METRICS[:3])
 
 
 def paper_table2() -> pd.DataFrame:
@@ -137,7 +128,7 @@ def unavailable(config: Config) -> str | None:
 def missing_rgb(config: Config) -> str | None:
     """Why the role has no RGB clip features (None: it has them): a real corpus without its
     own, or no pre-trained RGB encoder to run over the simulated one's RGB-like view."""
-    if corpus_label(config.corpus_dir) != "simulated corpus":
+    if not read_manifest(project_path(config.corpus_dir))["simulated"]:
         if real_rgb_features(project_path(config.corpus_dir)) is None:
             return "the second language's corpus is real and has no RGB clip features of its own"
         return None
