@@ -27,7 +27,6 @@ from slr_lib.data.phoenix_layout import absent_reason, features_dir
 from slr_lib.data.rgb_frames import video_rgb_frames
 from slr_lib.data.roles import corpus_label, real_rgb_features, renders_rgb
 from slr_lib.data_loader.seds import build_seds_splits
-from slr_lib.experiments.seds_retrieval import table1
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
     Scoreboard,
@@ -88,7 +87,14 @@ class Results:
 
     def table2(self) -> pd.DataFrame:
         """SEDS Table 2, ours: SPOT-ALIGN's rows, CiCo, SEDS; (direction, metric) columns."""
-        return table1(self.spotalign, self.runs)
+        rows = {**self.spotalign, "CiCo": self.runs["CiCo"].test, "SEDS": self.runs["SEDS"].test}
+        return pd.DataFrame(
+            {
+                (d, m): {name: row[d][m] for name, row in rows.items()}
+                for d in DIRECTIONS
+                for m in METRICS
+            }  # fmt: skip
+        )
 
     def table4(self) -> pd.DataFrame:
         """SEDS Table 4's PHOENIX rows, ours: the pose encoder and the RGB encoder alone."""
