@@ -5,16 +5,29 @@ L2-normalised embeddings, which is what the CM model produces, the inner product
 similarity, so the ranking equals the one of the similarity matrices in `slr_lib.metrics`.
 Nothing here normalises vectors: pass normalised ones if you want cosine scores.
 
-Two kinds of index:
+Four kinds of index:
 
 * ``"flat"`` (`faiss.IndexFlatIP`): exhaustive, exact search, the reference for the other
-  kind; its cost grows linearly with the collection (scripts/benchmark_retrieval.py measures
-  it up to a million videos).
+  kinds; its cost grows linearly with the collection (scripts/benchmark_retrieval.py measures
+  it up to a million videos). 4 x dim bytes per vector.
 * ``"ivf"`` (`faiss.IndexIVFFlat` with the inner-product metric): the collection is split into
   `nlist` cells by k-means and a query visits only the `nprobe` cells closest to it. Faster on
   large collections, but approximate: with ``nprobe == nlist`` it is exact again. It needs
   training, either explicitly with `VideoIndex.train` or implicitly on the first batch passed
   to `VideoIndex.add` (which then needs at least `nlist` vectors).
+* ``"ivfpq"`` (`faiss.IndexIVFPQ`): the same cells, but each vector is stored as a product
+  quantisation code of `pq_m` bytes (the residual to its cell's centroid cut into `pq_m`
+  sub-vectors, each replaced by the nearest of 256 learnt centroids), so a billion vectors fit
+  in memory; scores are approximate even with every cell probed. Trained like "ivf" (it needs
+  at least max(nlist, 256) vectors). Cells are found by exact search over the centroids, and
+  through an HNSW graph over them (`faiss.IndexHNSWFlat`) only from `HNSW_COARSE_FROM` cells
+  on: a typed query lies off the video manifold, where the graph misses cells (measured with
+  the CM model's embeddings, 200k vectors, 4,096 cells, nprobe 16: recall@10 0.68 through the
+  graph against 0.91 with 1,024 exact cells).
+* ``"hnsw"`` (`faiss.IndexHNSWFlat`): a navigable small-world graph, `hnsw_m` links per vector,
+  searched with a candidate list of `ef_search` (more is slower and closer to exact). No
+  training; full vectors plus the graph (about 4 x dim + 8 x hnsw_m bytes per vector). FAISS has
+  no GPU version of it: it stays on the CPU.
 
 The GPU is used when FAISS sees one (`faiss.get_num_gpus() > 0`) and `use_gpu` is not False.
 The faiss-gpu wheels import fine on a machine without a GPU, so the check is made before any
@@ -34,11 +47,17 @@ from typing import Any
 
 import numpy as np
 
-INDEX_KINDS = ("flat", "ivf")
+INDEX_KINDS = ("flat", "ivf", "ivfpq", "hnsw")
+IVF_KINDS = ("ivf", "ivfpq")
+TRAINED_KINDS = IVF_KINDS  # kinds that learn from vectors before any is added
+HNSW_COARSE_FROM = 65_536  # "ivfpq" finds cells through an HNSW graph from this many cells on
+PQ_CENTROIDS = 256  # 8-bit codes: every sub-quantiser learns 256 centroids
+RERANKS = ("none", "sq8")
 INDEX_FILE = "index.faiss"
 META_FILE = "ids.json"
 GPU_MAX_K = 2048  # FAISS GPU indices return at most this many neighbours per query
-_FORMAT = 1
+_FORMAT = 2
+_READABLE_FORMATS = (1, 2)  # format 1 had no ivfpq/hnsw settings
 _CHECK_ROWS = 65_536  # rows per block when checking vectors for NaN and inf
 _SCORE_BLOCK = 2**26  # scores (4 bytes each) per block in brute_force_search: 256 MiB
 
@@ -110,10 +129,15 @@ class VideoIndex:
     Parameters
     ----------
     dim: length of every embedding.
-    kind: "flat" (exact, `IndexFlatIP`) or "ivf" (approximate, `IndexIVFFlat`, inner product).
-    nlist: number of IVF cells (k-means centroids); "ivf" only.
-    nprobe: cells visited per query, capped at `nlist`; "ivf" only. More is slower and closer to
-        exact.
+    kind: "flat" (exact), "ivf", "ivfpq" or "hnsw" (approximate): see the module docstring.
+    nlist: number of IVF cells (k-means centroids); "ivf" and "ivfpq".
+    nprobe: cells visited per query, capped at `nlist`; "ivf" and "ivfpq". More is slower and
+        closer to exact.
+    pq_m: bytes per stored vector (sub-quantisers) of "ivfpq"; must divide `dim`.
+    hnsw_m: graph links per vector of "hnsw".
+    ef_search: candidate list length of an "hnsw" search (at least k is used).
+    rerank: "none", or "sq8" to re-score "ivfpq" candidates from 8-bit scalar codes.
+    rerank_factor: candidates re-scored per result wanted ("ivfpq" with a rerank).
     use_gpu: None uses a GPU when FAISS sees one, True demands one (RuntimeError without),
         False stays on the CPU.
 
@@ -128,6 +152,12 @@ class VideoIndex:
         nlist: int = 1024,
         nprobe: int = 16,
         use_gpu: bool | None = None,
+        *,
+        pq_m: int = 64,
+        hnsw_m: int = 32,
+        ef_search: int = 64,
+        rerank: str = "none",
+        rerank_factor: int = 10,
     ) -> None:
         if kind not in INDEX_KINDS:
             raise ValueError(f"kind must be one of {INDEX_KINDS}, got {kind!r}")
@@ -135,7 +165,18 @@ class VideoIndex:
         self.kind = kind
         self.nlist = _positive_int(nlist, "nlist")
         self.nprobe = min(_positive_int(nprobe, "nprobe"), self.nlist)
-        self._on_gpu = _wants_gpu(use_gpu)
+        self.pq_m = _positive_int(pq_m, "pq_m")
+        self.hnsw_m = _positive_int(hnsw_m, "hnsw_m")
+        self.ef_search = _positive_int(ef_search, "ef_search")
+        self.rerank_factor = _positive_int(rerank_factor, "rerank_factor")
+        if rerank not in RERANKS or (rerank != "none" and kind != "ivfpq"):
+            raise ValueError(f"rerank must be one of {RERANKS} ('sq8' with kind 'ivfpq' only)")
+        self.rerank = rerank
+        if kind == "ivfpq" and self.dim % self.pq_m:
+            raise ValueError(f"pq_m={self.pq_m} must divide dim={self.dim} for kind 'ivfpq'")
+        if (kind == "hnsw" or rerank != "none") and use_gpu:
+            raise ValueError("FAISS has no GPU HNSW or re-ranked index: use kind='ivfpq' alone")
+        self._on_gpu = kind != "hnsw" and rerank == "none" and _wants_gpu(use_gpu)
         self._gpu_resources: Any = None
         self._ids: list[str] = []
         self._id_set: set[str] = set()
@@ -145,12 +186,29 @@ class VideoIndex:
 
     def _new_cpu_index(self) -> Any:
         faiss = _faiss()
+        inner = faiss.METRIC_INNER_PRODUCT
         if self.kind == "flat":
             return faiss.IndexFlatIP(self.dim)
-        quantizer = faiss.IndexFlatIP(self.dim)
-        index = faiss.IndexIVFFlat(quantizer, self.dim, self.nlist, faiss.METRIC_INNER_PRODUCT)
+        if self.kind == "hnsw":
+            index = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, inner)
+            index.hnsw.efSearch = self.ef_search
+            return index
+        if self.kind == "ivf":
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, self.nlist, inner)
+        else:
+            coarse = (
+                faiss.IndexHNSWFlat(self.dim, 32, inner)
+                if self.nlist >= HNSW_COARSE_FROM and not self._on_gpu
+                else faiss.IndexFlatIP(self.dim)
+            )
+            index = faiss.IndexIVFPQ(coarse, self.dim, self.nlist, self.pq_m, 8, inner)
         index.nprobe = self.nprobe
-        return index
+        if self.rerank == "none":
+            return index
+        codes = faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_8bit, inner)
+        refined = faiss.IndexRefine(index, codes)
+        refined.k_factor = self.rerank_factor
+        return refined
 
     def _to_device(self, cpu_index: Any) -> Any:
         if not self._on_gpu:
@@ -159,7 +217,7 @@ class VideoIndex:
         if self._gpu_resources is None:
             self._gpu_resources = faiss.StandardGpuResources()
         index = faiss.index_cpu_to_gpu(self._gpu_resources, 0, cpu_index)
-        if self.kind == "ivf":
+        if self.kind in IVF_KINDS:
             index.nprobe = self.nprobe
         return index
 
@@ -169,7 +227,13 @@ class VideoIndex:
         return len(self._ids)
 
     def __repr__(self) -> str:
-        extra = f", nlist={self.nlist}, nprobe={self.nprobe}" if self.kind == "ivf" else ""
+        extra = {
+            "flat": "",
+            "ivf": f", nlist={self.nlist}, nprobe={self.nprobe}",
+            "ivfpq": f", nlist={self.nlist}, nprobe={self.nprobe}, pq_m={self.pq_m}"
+            + (f", rerank={self.rerank!r} x{self.rerank_factor}" if self.rerank != "none" else ""),
+            "hnsw": f", hnsw_m={self.hnsw_m}, ef_search={self.ef_search}",
+        }[self.kind]
         where = "gpu" if self._on_gpu else "cpu"
         return f"VideoIndex(dim={self.dim}, kind={self.kind!r}{extra}, {where}, n={len(self)})"
 
@@ -184,33 +248,61 @@ class VideoIndex:
 
     @property
     def is_trained(self) -> bool:
-        """Whether vectors can be added: always for "flat", after training for "ivf"."""
+        """Whether vectors can be added: always for "flat" and "hnsw", after training for the
+        IVF kinds."""
         return bool(self._index.is_trained)
 
     def set_nprobe(self, nprobe: int) -> None:
         """Change the number of IVF cells visited per query (capped at `nlist`)."""
         self.nprobe = min(_positive_int(nprobe, "nprobe"), self.nlist)
-        if self.kind == "ivf":
-            self._index.nprobe = self.nprobe
+        if self.kind in IVF_KINDS:
+            self._ivf().nprobe = self.nprobe
+
+    def set_rerank_factor(self, factor: int) -> None:
+        """Change how many candidates per wanted result a re-ranked "ivfpq" re-scores."""
+        self.rerank_factor = _positive_int(factor, "rerank_factor")
+        if self.rerank != "none":
+            self._index.k_factor = self.rerank_factor
+
+    def _ivf(self) -> Any:
+        """The IVF part of the index (itself, or the base of a re-ranked one)."""
+        return self._index if self.rerank == "none" else _faiss().extract_index_ivf(self._index)
+
+    def set_ef_search(self, ef_search: int) -> None:
+        """Change the candidate list length of an "hnsw" search."""
+        self.ef_search = _positive_int(ef_search, "ef_search")
+        if self.kind == "hnsw":
+            self._index.hnsw.efSearch = self.ef_search
+
+    @property
+    def bytes_per_vector(self) -> float:
+        """Memory the index holds per stored vector, measured by serialising it (CPU copy)."""
+        if not len(self):
+            raise RuntimeError("the index is empty: add vectors before measuring its size")
+        faiss = _faiss()
+        index = faiss.index_gpu_to_cpu(self._index) if self._on_gpu else self._index
+        return faiss.serialize_index(index).size / len(self)
 
     # -- building -------------------------------------------------------------------------
 
     def train(self, vectors: np.ndarray) -> None:
-        """Learn the IVF cells (k-means with `nlist` centroids) from `vectors`.
+        """Learn the IVF cells (k-means with `nlist` centroids), and for "ivfpq" the PQ
+        codebooks, from `vectors`.
 
-        A no-op for "flat". For "ivf" it must come before any vector is added, and needs at
-        least `nlist` vectors (FAISS advises about 40 per cell, and subsamples above 256 per
-        cell).
+        A no-op for "flat" and "hnsw". For the IVF kinds it must come before any vector is
+        added, and needs at least `nlist` vectors (and 256 for "ivfpq"; FAISS advises about 40
+        per cell, and subsamples above 256 per cell).
         """
         vectors = _as_matrix(vectors, self.dim, "vectors")
-        if self.kind == "flat":
+        if self.kind not in TRAINED_KINDS:
             return
         if len(self):
             raise RuntimeError("train the IVF index before adding vectors, not after")
-        if vectors.shape[0] < self.nlist:
+        needed = max(self.nlist, PQ_CENTROIDS) if self.kind == "ivfpq" else self.nlist
+        if vectors.shape[0] < needed:
             raise ValueError(
-                f"training an IVF index with nlist={self.nlist} needs at least {self.nlist} "
-                f"vectors, got {vectors.shape[0]}: lower nlist or use kind='flat'"
+                f"training a {self.kind!r} index with nlist={self.nlist} needs at least "
+                f"{needed} vectors, got {vectors.shape[0]}: lower nlist or use kind='flat'"
             )
         if self._index.is_trained:  # retraining an empty index: start from a fresh one
             self._index = self._to_device(self._new_cpu_index())
@@ -252,7 +344,9 @@ class VideoIndex:
 
         `k` is capped at the number of stored vectors. Returns a list of id lists and a
         float32 (n_queries, k) score array. An IVF index whose `nprobe` cells hold fewer than
-        `k` vectors returns shorter id lists, with -inf in the missing score slots.
+        `k` vectors returns shorter id lists, with -inf in the missing score slots. "ivfpq"
+        scores are estimated from the codes; "hnsw" searches with max(ef_search, k)
+        candidates.
 
         Search many queries per call for throughput: on the CPU, FAISS's flat search switches
         from a per-query scan to BLAS matrix products once n_queries * dim reaches
@@ -268,6 +362,8 @@ class VideoIndex:
             raise ValueError(f"FAISS on the GPU returns at most k={GPU_MAX_K} neighbours")
         if queries.shape[0] == 0:
             return [], np.empty((0, k), dtype=np.float32)
+        if self.kind == "hnsw":
+            self._index.hnsw.efSearch = max(self.ef_search, k)
         scores, labels = self._index.search(queries, k)
         scores = np.asarray(scores, dtype=np.float32)
         missing = labels < 0
@@ -290,6 +386,11 @@ class VideoIndex:
             "kind": self.kind,
             "nlist": self.nlist,
             "nprobe": self.nprobe,
+            "pq_m": self.pq_m,
+            "hnsw_m": self.hnsw_m,
+            "ef_search": self.ef_search,
+            "rerank": self.rerank,
+            "rerank_factor": self.rerank_factor,
             "scores": "inner product",
             "ids": self._ids,
         }
@@ -307,7 +408,7 @@ class VideoIndex:
             if not (path / name).is_file():
                 raise FileNotFoundError(f"{path / name} is missing: not a saved VideoIndex")
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
+        if meta.get("format") not in _READABLE_FORMATS:
             raise ValueError(f"{path / META_FILE}: unknown format {meta.get('format')!r}")
         cpu_index = faiss.read_index(str(path / INDEX_FILE))
         ids = meta["ids"]
@@ -318,10 +419,17 @@ class VideoIndex:
             )
         if len(set(ids)) != len(ids):
             raise ValueError(f"{path / META_FILE} holds duplicate ids")
-        index = cls(meta["dim"], meta["kind"], meta["nlist"], meta["nprobe"], use_gpu=use_gpu)
-        if index.kind == "ivf":
-            cpu_index.nprobe = index.nprobe
+        optional = ("pq_m", "hnsw_m", "ef_search", "rerank", "rerank_factor")
+        settings = {key: meta[key] for key in optional if key in meta}
+        index = cls(
+            meta["dim"], meta["kind"], meta["nlist"], meta["nprobe"], use_gpu=use_gpu, **settings
+        )
         index._index = index._to_device(cpu_index)
+        if index.kind in IVF_KINDS:
+            index.set_nprobe(index.nprobe)
+            index.set_rerank_factor(index.rerank_factor)
+        elif index.kind == "hnsw":
+            index.set_ef_search(index.ef_search)
         index._ids = list(ids)
         index._id_set = set(ids)
         return index

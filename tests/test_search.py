@@ -132,6 +132,86 @@ def test_ivf_returns_short_lists_when_probed_cells_hold_fewer_than_k():
         assert np.isneginf(row_scores[len(row) :]).all()
 
 
+def recall_at(index: VideoIndex, queries, vectors, ids, k: int = 10) -> float:
+    found, _ = index.search(queries, k)
+    truth, _ = brute_force_search(queries, vectors, k)
+    hits = [len(set(f) & {ids[j] for j in t}) for f, t in zip(found, truth, strict=True)]
+    return float(np.mean(hits)) / k
+
+
+def clustered(rng: np.random.Generator, n: int, centres: int = 40) -> np.ndarray:
+    """Unit vectors around a few centres: structure product quantisation can learn."""
+    x = unit_rows(rng, centres)[rng.integers(0, centres, n)] + 0.15 * unit_rows(rng, n)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_ivfpq_stores_codes_and_approaches_exact_search_with_more_probes():
+    rng = np.random.default_rng(12)
+    vectors, queries = clustered(rng, 3000), clustered(rng, 40)
+    ids = make_ids(len(vectors))
+    index = VideoIndex(DIM, kind="ivfpq", nlist=32, nprobe=1, pq_m=16, use_gpu=False)
+    index.add(ids, vectors)
+    assert index.is_trained and len(index) == 3000
+    assert index.bytes_per_vector < 4 * DIM / 2  # 16 code bytes + an 8-byte id, not 128
+    few = recall_at(index, queries, vectors, ids)
+    index.set_nprobe(32)
+    every = recall_at(index, queries, vectors, ids)
+    assert every >= few and every >= 0.7
+
+
+def test_reranking_ivfpq_candidates_from_scalar_codes_restores_the_order(tmp_path):
+    rng = np.random.default_rng(14)
+    vectors, queries = clustered(rng, 3000), clustered(rng, 40)
+    ids = make_ids(len(vectors))
+    index = VideoIndex(DIM, kind="ivfpq", nlist=32, nprobe=32, pq_m=4, rerank="sq8",
+                       rerank_factor=1, use_gpu=False)  # fmt: skip
+    index.add(ids, vectors)
+    codes_only = recall_at(index, queries, vectors, ids)  # factor 1: the codes' own top 10
+    index.set_rerank_factor(20)
+    reranked = recall_at(index, queries, vectors, ids)
+    assert reranked > codes_only and reranked >= 0.9
+    assert index.bytes_per_vector > DIM  # the 8-bit coordinates are kept too
+    loaded = VideoIndex.load(index.save(tmp_path / "idx"), use_gpu=False)
+    assert (loaded.rerank, loaded.rerank_factor, loaded.nprobe) == ("sq8", 20, 32)
+    assert loaded.search(queries, 10)[0] == index.search(queries, 10)[0]
+
+
+def test_ivfpq_training_needs_256_vectors_for_its_codebooks():
+    index = VideoIndex(DIM, kind="ivfpq", nlist=8, pq_m=8, use_gpu=False)
+    with pytest.raises(ValueError, match="at least 256 vectors"):
+        index.train(unit_rows(np.random.default_rng(13), 100))
+
+
+def coarse_quantiser(index: VideoIndex) -> str:
+    return type(faiss.downcast_index(index._index.quantizer)).__name__
+
+
+def test_only_a_very_large_ivfpq_finds_its_cells_through_an_hnsw_graph():
+    assert coarse_quantiser(VideoIndex(DIM, "ivfpq", nlist=4096, pq_m=8, use_gpu=False)) == (
+        "IndexFlatIP"
+    )
+    assert "HNSW" in coarse_quantiser(VideoIndex(DIM, "ivfpq", nlist=65_536, pq_m=8, use_gpu=False))
+
+
+def test_hnsw_needs_no_training_and_is_near_exact_with_a_long_candidate_list(data):
+    vectors, queries = data
+    ids = make_ids(len(vectors))
+    index = VideoIndex(DIM, kind="hnsw", hnsw_m=16, ef_search=8, use_gpu=False)
+    assert index.is_trained
+    index.add(ids, vectors)
+    short = recall_at(index, queries, vectors, ids)
+    index.set_ef_search(400)
+    assert recall_at(index, queries, vectors, ids) >= max(short, 0.95)
+    assert index.bytes_per_vector > 4 * DIM  # full vectors plus the graph
+
+
+def test_hnsw_or_reranking_on_a_gpu_is_refused():
+    with pytest.raises(ValueError, match="no GPU HNSW"):
+        VideoIndex(DIM, kind="hnsw", use_gpu=True)
+    with pytest.raises(ValueError, match="re-ranked"):
+        VideoIndex(DIM, kind="ivfpq", pq_m=8, rerank="sq8", use_gpu=True)
+
+
 def test_ivf_training_needs_nlist_vectors():
     index = VideoIndex(DIM, kind="ivf", nlist=64, use_gpu=False)
     with pytest.raises(ValueError, match="at least 64 vectors"):
@@ -154,11 +234,11 @@ def test_k_larger_than_the_collection_is_capped():
 # -- persistence ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["flat", "ivf"])
+@pytest.mark.parametrize("kind", ["flat", "ivf", "ivfpq", "hnsw"])
 def test_save_load_round_trip(tmp_path, data, kind):
     vectors, queries = data
     ids = make_ids(len(vectors))
-    index = VideoIndex(DIM, kind=kind, nlist=16, nprobe=4, use_gpu=False)
+    index = VideoIndex(DIM, kind=kind, nlist=16, nprobe=4, use_gpu=False, pq_m=8, ef_search=20)
     index.add(ids, vectors)
     before = index.search(queries, 10)
     index.save(tmp_path / "idx")
@@ -166,6 +246,7 @@ def test_save_load_round_trip(tmp_path, data, kind):
     assert meta["ids"] == ids and meta["scores"] == "inner product"
     loaded = VideoIndex.load(tmp_path / "idx", use_gpu=False)
     assert (loaded.kind, loaded.dim, loaded.nlist, loaded.nprobe) == (kind, DIM, 16, 4)
+    assert (loaded.pq_m, loaded.hnsw_m, loaded.ef_search) == (8, 32, 20)
     assert len(loaded) == len(index) and loaded.ids == index.ids
     after = loaded.search(queries, 10)
     assert after[0] == before[0]
@@ -240,7 +321,13 @@ def test_bad_queries_and_k_are_rejected():
     ("kwargs", "message"),
     [
         ({"dim": 0}, "dim"),
-        ({"kind": "hnsw"}, "kind must be one of"),
+        ({"kind": "lsh"}, "kind must be one of"),
+        ({"kind": "ivfpq", "pq_m": 5}, "must divide dim"),
+        ({"kind": "hnsw", "hnsw_m": 0}, "hnsw_m"),
+        ({"kind": "hnsw", "ef_search": 0}, "ef_search"),
+        ({"kind": "ivf", "rerank": "sq8"}, "rerank must be one of"),
+        ({"kind": "ivfpq", "pq_m": 8, "rerank": "exact"}, "rerank must be one of"),
+        ({"kind": "ivfpq", "pq_m": 8, "rerank": "sq8", "rerank_factor": 0}, "rerank_factor"),
         ({"kind": "ivf", "nlist": 0}, "nlist"),
         ({"kind": "ivf", "nprobe": -1}, "nprobe"),
     ],
