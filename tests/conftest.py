@@ -15,6 +15,11 @@ from slr_lib.data.simulate.params import CorpusParams
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"  # real public files (../shared/realdata/README.md)
+REAL_CLIPS = sorted((REALDATA / "video").glob("*.mp4")) if REALDATA.is_dir() else []
+needs_real_clips = pytest.mark.skipif(
+    not REAL_CLIPS, reason=f"the real How2Sign clips are absent ({REALDATA / 'video'}: ../shared)"
+)
+NO_VIDEO_EXTRA = "the video extra is not installed: pip install -e '.[video]'"
 
 
 @pytest.fixture(scope="session")

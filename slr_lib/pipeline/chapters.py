@@ -52,6 +52,7 @@ POSE_GCN = "data/features/pose_gcn"
 SPOTALIGN = "data/spotalign"
 RECOGNISER_SEEDS = "data/recogniser_seeds"
 PHOENIX = "data/phoenix"
+SEARCH = "data/search"
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -78,6 +79,14 @@ STAGES: tuple[Stage, ...] = (
         writes=(RGB_FIXED, POSE_FIXED),
         module="slr_lib.data.clip_features",
         args=f"--corpora {CORPORA} --out data/features",
+    ),
+    Stage(
+        "search_index",
+        "slr_lib.collection:SearchIndexConfig",
+        reads=(CORPORA, POSE_FIXED),
+        writes=(SEARCH,),
+        module="slr_lib.collection",
+        args=f"--out {SEARCH}",
     ),
     Stage(
         "rgb_encoder",

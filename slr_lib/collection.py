@@ -1,0 +1,281 @@
+"""A searchable collection of signing videos: a trained CM model, a FAISS index of its video
+embeddings, and what each entry is. The `search_index` stage builds one from the main corpus's
+test videos (`data/search`); `slr-index add VIDEO...` adds your own videos to a copy of it, and
+`slr-index search "a sentence"` ranks everything in it.
+
+The model is the CM model of SPOT-ALIGN (`slr_lib.trainer.crossmodal`) trained on the main
+corpus's clip features of the pose view (`slr_lib.data.clip_features`: keypoints normalised to
+the shoulders, window statistics, a fixed projection) with a pre-trained text embedder. A video
+of your own goes through the same path: MediaPipe Holistic keypoints (`slr_lib.video_pose`),
+the same clip features, the same video encoder. **The model was trained on the simulated
+corpus**: it is not expected to find real signing by its meaning, and the commands say so.
+
+A collection folder holds `model.pt` (weights and settings, read with `weights_only`),
+`index/` (`slr_lib.search.VideoIndex`), `entries.json` (each id's text or source file) and
+`poses/` (the `.pose` files of added videos). It is written to a temporary folder and moved
+into place, so a failure leaves the previous collection as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from slr_lib.config import knob
+from slr_lib.data.clip_features import FixedClipEncoder, pose_frames
+from slr_lib.experiments.crossmodal_setup import (
+    CrossModalKnobs,
+    load_clips,
+    train_config,
+    with_embedder,
+)
+from slr_lib.logging_setup import get_logger
+from slr_lib.model.crossmodal import CrossModalModel
+from slr_lib.model.padding import pad_sequences
+from slr_lib.pipeline.stage_cli import into_out, stage_main
+from slr_lib.search import VideoIndex
+from slr_lib.text_embeddings import TokenEmbedder, make_embedder
+from slr_lib.trainer.crossmodal import TrainConfig, encode_videos, train_crossmodal
+
+log = get_logger(__name__)
+
+PRETRAINED_TEXT = ("wordllama", "minilm")  # embedders that need nothing saved beside the model
+STAGE_OUT = "data/search"
+USER_COLLECTION = "collection"  # where `slr-index add` keeps your copy (git-ignored)
+CAVEAT = (
+    "note: the model was trained on the book's simulated signing corpus; it is not expected to "
+    "find real signing by its meaning."
+)
+
+
+@dataclass(frozen=True)
+class SearchIndexConfig(CrossModalKnobs):
+    """The `search_index` stage: the CM model of the searchable collection (first seed)."""
+
+    SECTION = "search_index"
+
+    features_dir: str = knob()  # the pose view's fixed clip features (the `features` stage)
+    embedding: str = knob(choices=PRETRAINED_TEXT)
+
+
+@dataclass
+class Collection:
+    """The model, its text embedder, the index and the entries of one collection folder."""
+
+    model: CrossModalModel
+    embedder: TokenEmbedder
+    index: VideoIndex
+    entries: dict[str, dict[str, str]]
+    settings: dict[str, Any]  # embedding name, TrainConfig, FixedClipEncoder, input sizes
+    poses: dict[str, bytes] = field(default_factory=dict)  # .pose files added since loading
+
+    # -- reading and writing --------------------------------------------------------------
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Collection:
+        """Read a collection folder (see the module docstring)."""
+        folder = Path(folder)
+        for name in ("model.pt", "entries.json", "index"):
+            if not (folder / name).exists():
+                raise FileNotFoundError(
+                    f"{folder / name} is missing: not a collection (build one with `dvc repro "
+                    "search_index`, or name a folder `slr-index add` wrote)"
+                )
+        saved = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
+        settings = json.loads(saved["settings"])
+        train = TrainConfig(**settings["train"])
+        model = CrossModalModel(
+            settings["word_dim"], settings["feature_dim"], pooling=train.pooling,
+            clusters=train.clusters, out_dim=train.out_dim,
+        )  # fmt: skip
+        model.load_state_dict(saved["state"])
+        model.eval()
+        entries = json.loads((folder / "entries.json").read_text(encoding="utf-8"))
+        index = VideoIndex.load(folder / "index", use_gpu=False)
+        if set(index.ids) != set(entries):
+            raise ValueError(f"{folder}: the index and entries.json hold different ids")
+        return cls(model, make_embedder(settings["embedding"]), index, entries, settings)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the collection to `folder`, replacing it only once everything is written."""
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private
+        try:
+            if (folder / "poses").is_dir():
+                shutil.copytree(folder / "poses", staging / "poses")
+            (staging / "poses").mkdir(exist_ok=True)
+            for name, content in self.poses.items():
+                (staging / "poses" / f"{name}.pose").write_bytes(content)
+            settings = json.dumps(self.settings)
+            torch.save({"state": self.model.state_dict(), "settings": settings},
+                       staging / "model.pt")  # fmt: skip
+            self.index.save(staging / "index")
+            (staging / "entries.json").write_text(json.dumps(self.entries, indent=1))
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self.poses = {}
+        return folder
+
+    # -- embedding, adding, searching -----------------------------------------------------
+
+    @property
+    def clip_encoder(self) -> FixedClipEncoder:
+        return FixedClipEncoder(**self.settings["clips"])
+
+    @torch.no_grad()
+    def embed_keypoints(self, data: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+        """The (1, C) video embedding of keypoints in our layout."""
+        clips = self.clip_encoder.encode(pose_frames(data, confidence)).astype(np.float32)
+        return self.model.encode_video(*pad_sequences([clips])).numpy()
+
+    @torch.no_grad()
+    def embed_query(self, text: str) -> np.ndarray:
+        """The (1, C) embedding of a typed query."""
+        if not text.strip():
+            raise ValueError("the query is empty: type a sentence")
+        words = self.embedder.embed([text])[0]
+        return self.model.encode_text(*pad_sequences([words])).numpy()
+
+    def add_video(self, path: str | Path, name: str | None = None, progress: bool = True) -> str:
+        """Add the video at `path` (MediaPipe keypoints, then the model); its id."""
+        from slr_lib.video_pose import video_to_pose
+
+        path = Path(path)
+        name = name or path.stem
+        if name in self.entries:
+            raise ValueError(f"{path}: the id {name!r} is already in the collection")
+        found = video_to_pose(path, progress=progress)
+        self.index.add([name], self.embed_keypoints(found.data, found.confidence))
+        self.entries[name] = {
+            "source": str(path.resolve()),
+            "frames": str(len(found.data)),
+            "hands_found": f"{found.hand_share:.2f}",
+        }
+        self.poses[name] = found.pose_bytes
+        return name
+
+    def search(self, text: str, k: int = 10) -> list[dict[str, Any]]:
+        """The `k` best entries for a typed query: rank, id, score and what the entry is."""
+        ids, scores = self.index.search(self.embed_query(text), k)
+        return [
+            {"rank": rank, "id": i, "score": float(s), **self.entries[i]}
+            for rank, (i, s) in enumerate(zip(ids[0], scores[0], strict=False), start=1)
+        ]
+
+
+# -- the search_index stage ---------------------------------------------------------------
+
+
+def build(config: SearchIndexConfig) -> Collection:
+    """Train the CM model on the main corpus and index its test videos' embeddings."""
+    clips = load_clips(config.corpus_dir, config.features_dir)
+    if clips.meta.get("view") != "pose":
+        raise ValueError(f"{config.features_dir}: the collection reads the pose view's features")
+    embedder = make_embedder(config.embedding)
+    pairs = with_embedder(clips, embedder)
+    train, val, test = (pairs.splits[s] for s in ("train", "val", "test"))
+    train_settings = replace(train_config(config), seed=config.seeds[0])
+    model = train_crossmodal(train, val, train_settings).model.cpu().eval()
+    index = VideoIndex(train_settings.out_dim, "flat", use_gpu=False)
+    index.add(test.sentence_ids, encode_videos(model, test))
+    entries = {i: {"text": t, "source": "test split"} for i, t in
+               zip(test.sentence_ids, test.texts, strict=True)}  # fmt: skip
+    missing = [k for k in asdict(FixedClipEncoder()) if k not in clips.meta]
+    if missing:
+        raise ValueError(f"{config.features_dir}/meta.json lacks the clip settings {missing}")
+    clip_settings = {k: clips.meta[k] for k in asdict(FixedClipEncoder())}
+    settings = {
+        "embedding": config.embedding,
+        "train": asdict(train_settings),
+        "clips": clip_settings,
+        "word_dim": train.word_dim,
+        "feature_dim": train.feature_dim,
+    }
+    return Collection(model, embedder, index, entries, settings)
+
+
+def run_stage(config: SearchIndexConfig, out: Path) -> None:
+    build(config).save(out)
+    log.info("wrote the searchable collection to %s", out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `search_index` stage: `python -m slr_lib.collection --out data/search`."""
+    return stage_main(
+        SearchIndexConfig, into_out(run_stage), prog="search_index",
+        description=main.__doc__, out=STAGE_OUT, argv=argv,
+    )  # fmt: skip
+
+
+# -- slr-index ----------------------------------------------------------------------------
+
+
+def _print_results(results: list[dict[str, Any]]) -> None:
+    for hit in results:
+        what = hit.get("text") or hit.get("source", "")
+        print(f"{hit['rank']:>3}  {hit['score']:+.3f}  {hit['id']}  {what}")
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """slr-index: add your own signing videos to a searchable collection, and search it."""
+    parser = argparse.ArgumentParser(prog="slr-index", description=cli.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="add videos (MediaPipe keypoints, then the model)")
+    add.add_argument("videos", nargs="+", type=Path)
+    add.add_argument("--collection", type=Path, default=Path(USER_COLLECTION))
+    add.add_argument("--start-from", type=Path, default=Path(STAGE_OUT),
+                     help="the collection copied when --collection does not exist yet")  # fmt: skip
+    find = commands.add_parser("search", help="rank the collection for a typed sentence")
+    find.add_argument("query")
+    find.add_argument("-k", type=int, default=10)
+    default = f"{USER_COLLECTION}/ if it exists, else {STAGE_OUT}/"
+    find.add_argument("--collection", type=Path, default=None, help=f"default: {default}")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "add":
+            source = args.collection if args.collection.exists() else args.start_from
+            collection = Collection.load(source)
+            for video in args.videos:
+                name = collection.add_video(video, progress=sys.stderr.isatty())
+                print(f"added {name}: {collection.entries[name]['hands_found']} of frames with "
+                      "a hand found")  # fmt: skip
+            collection.save(args.collection)
+            print(f"{args.collection}: {len(collection.index)} videos. {CAVEAT}")
+        else:
+            folder = args.collection or (
+                Path(USER_COLLECTION) if Path(USER_COLLECTION).exists() else Path(STAGE_OUT)
+            )
+            _print_results(Collection.load(folder).search(args.query, args.k))
+            print(CAVEAT)
+    except (OSError, ValueError, ImportError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def search_cli(argv: list[str] | None = None) -> int:
+    """slr-search "a sentence": `slr-index search` under a shorter name."""
+    return cli(["search", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
