@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV)/bin)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup repro test lint format bench clean
+.PHONY: setup repro test lint format bench bench-index clean
 
 setup:
 	@bash scripts/setup_env.sh
@@ -37,6 +37,10 @@ bench: setup
 	python scripts/benchmark_dense.py
 	python scripts/benchmark_spotting.py
 	python scripts/benchmark_seds.py
+
+## Searching a million videos (about an hour on 2 cores): book/scale/ and book/scale.md.
+bench-index: setup
+	python scripts/benchmark_index.py
 
 clean:
 	rm -rf book/_build book/chapters/*.ipynb book/claims.md logs data/corpora data/features data/spotalign

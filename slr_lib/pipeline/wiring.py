@@ -25,9 +25,11 @@ HEADER = (
     "# do not edit by hand (a test checks it is up to date).\n"
 )
 GUIDES = ("reproduce", "data", "own_data")  # hand-written guide pages, before the chapters
+SCALE = "scale"  # "Searching a million videos", drawn from a benchmark (slr_lib.scale_page)
 RUNNER = "slr_lib.pipeline.runner"
 BOOK_PAGES = ("book/_config.yml", "book/_toc.yml", "book/intro.md",
-              *(f"book/{page}.md" for page in GUIDES), "book/_vendor")  # fmt: skip
+              *(f"book/{page}.md" for page in (*GUIDES, SCALE)),
+              "book/scale", "book/_vendor")  # fmt: skip
 
 
 def code_deps(root: Path, stage: Stage) -> list[str]:
@@ -93,7 +95,8 @@ def render(root: Path) -> str:
 
 
 def render_toc() -> str:
-    """book/_toc.yml: the guides, one part per chapter group in stage order, the findings."""
+    """book/_toc.yml: the guides, one part per chapter group in stage order, the findings and
+    the search-at-scale page."""
     parts: dict[str, list[str]] = {}
     for entry in chapters():
         parts.setdefault(entry.title, []).append(f"chapters/{entry.name}")
@@ -103,7 +106,10 @@ def render_toc() -> str:
         "parts": [
             {"caption": "Using this book", "chapters": [{"file": f} for f in GUIDES]},
             *({"caption": c, "chapters": [{"file": f} for f in fs]} for c, fs in parts.items()),
-            {"caption": "Findings", "chapters": [{"file": "claims"}, {"file": "papers"}]},
+            {
+                "caption": "Findings",
+                "chapters": [{"file": "claims"}, {"file": "papers"}, {"file": SCALE}],
+            },
         ],
     }
     return HEADER + yaml.safe_dump(toc, sort_keys=False)

@@ -24,7 +24,7 @@ def test_toc_follows_the_stage_list():
     assert [f for f in files if f.startswith("chapters/")] == [
         f"chapters/{s.name}" for s in chapters()
     ]
-    assert files[-2:] == ["claims", "papers"]
+    assert files[-3:] == ["claims", "papers", "scale"]
 
 
 def test_every_stage_of_the_list_is_wired():
