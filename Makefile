@@ -37,6 +37,7 @@ bench: setup
 	python scripts/benchmark_dense.py
 	python scripts/benchmark_spotting.py
 	python scripts/benchmark_seds.py
+	python scripts/benchmark_parallel_seeds.py
 
 ## Searching a million videos (about an hour on 2 cores): book/scale/ and book/scale.md.
 bench-index: setup
