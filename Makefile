@@ -39,7 +39,7 @@ bench: setup
 	python scripts/benchmark_seds.py
 	python scripts/benchmark_parallel_seeds.py
 
-## Searching a million videos (about an hour on 2 cores): book/scale/ and book/scale.md.
+## Searching a million videos (about half an hour on 2 cores): book/scale/ and book/scale.md.
 bench-index: setup
 	python scripts/benchmark_index.py
 

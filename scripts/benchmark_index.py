@@ -34,7 +34,7 @@ import torch
 from slr_lib.data_loader.retrieval import batches
 from slr_lib.experiments import spotalign_fusion
 from slr_lib.experiments.crossmodal_setup import load_pairs, train_config
-from slr_lib.index_scale import EmbeddingSampler, RunningTopK, recall_at_k
+from slr_lib.index_scale import EmbeddingSampler, RunningTopK, exact_top_k, recall_at_k
 from slr_lib.model.padding import pad_sequences
 from slr_lib.scale_page import BENCHMARK_FILE, write_page
 from slr_lib.search import VideoIndex, num_gpus
@@ -130,9 +130,8 @@ def measure_size(sampler: EmbeddingSampler, queries: np.ndarray, size: int, in_m
     """Every index kind at one collection size (IVF-PQ only when not `in_memory`)."""
     print(f"== {size:,} vectors", flush=True)
     train = sampler.draw(TRAIN_PER_CELL * NLIST, seed=7)
-    top = RunningTopK(queries, K)
-    entries = []
     if not in_memory:
+        top = RunningTopK(queries, K)
         index = new_ivfpq(sampler.dim)
 
         def chunks():
@@ -142,16 +141,14 @@ def measure_size(sampler: EmbeddingSampler, queries: np.ndarray, size: int, in_m
 
         built = build(index, train, chunks())
         print(f"  ivfpq built: {built}", flush=True)
-        entries += ivfpq_entries(index, built, queries, top.rows, size)
-        return {"vectors": size, "indexes": entries}
+        return {"vectors": size, "indexes": ivfpq_entries(index, built, queries, top.rows, size)}
     base = np.concatenate(list(sampler.chunks(size, CHUNK, seed=size)))
-    top.update(base)
-    truth = top.rows
+    truth = exact_top_k(queries, [base], K)
     flat = VideoIndex(sampler.dim, "flat", use_gpu=None)
     built = build(flat, None, [base])
     point = timed_searches(flat, queries, truth, 20)
     print(f"  flat: {built} {point}", flush=True)
-    entries.append({"kind": "flat", **built, "sweep": [point]})
+    entries = [{"kind": "flat", **built, "sweep": [point]}]
     del flat
     gc.collect()
     index = new_ivfpq(sampler.dim)

@@ -12,18 +12,16 @@ corpus**: it is not expected to find real signing by its meaning, and the comman
 
 A collection folder holds `model.pt` (weights and settings, read with `weights_only`),
 `index/` (`slr_lib.search.VideoIndex`), `entries.json` (each id's text or source file) and
-`poses/` (the `.pose` files of added videos). It is written to a temporary folder and moved
-into place, so a failure leaves the previous collection as it was.
+`poses/` (the `.pose` files of added videos). It is written whole or not at all
+(`slr_lib.atomic.replacing_folder`), so a failure leaves the previous collection as it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from slr_lib.atomic import replacing_folder
 from slr_lib.config import knob
 from slr_lib.data.clip_features import FixedClipEncoder, pose_frames
 from slr_lib.experiments.crossmodal_setup import (
@@ -109,10 +108,7 @@ class Collection:
     def save(self, folder: str | Path) -> Path:
         """Write the collection to `folder`, replacing it only once everything is written."""
         folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        staging.chmod(0o755)  # mkdtemp makes it private
-        try:
+        with replacing_folder(folder) as staging:
             if (folder / "poses").is_dir():
                 shutil.copytree(folder / "poses", staging / "poses")
             (staging / "poses").mkdir(exist_ok=True)
@@ -123,15 +119,6 @@ class Collection:
                        staging / "model.pt")  # fmt: skip
             self.index.save(staging / "index")
             (staging / "entries.json").write_text(json.dumps(self.entries, indent=1))
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            if folder.exists():
-                os.replace(folder, old)
-            os.replace(staging, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         self.poses = {}
         return folder
 
@@ -190,6 +177,9 @@ def build(config: SearchIndexConfig) -> Collection:
     clips = load_clips(config.corpus_dir, config.features_dir)
     if clips.meta.get("view") != "pose":
         raise ValueError(f"{config.features_dir}: the collection reads the pose view's features")
+    missing = [k for k in asdict(FixedClipEncoder()) if k not in clips.meta]
+    if missing:
+        raise ValueError(f"{config.features_dir}/meta.json lacks the clip settings {missing}")
     embedder = make_embedder(config.embedding)
     pairs = with_embedder(clips, embedder)
     train, val, test = (pairs.splits[s] for s in ("train", "val", "test"))
@@ -199,9 +189,6 @@ def build(config: SearchIndexConfig) -> Collection:
     index.add(test.sentence_ids, encode_videos(model, test))
     entries = {i: {"text": t, "source": "test split"} for i, t in
                zip(test.sentence_ids, test.texts, strict=True)}  # fmt: skip
-    missing = [k for k in asdict(FixedClipEncoder()) if k not in clips.meta]
-    if missing:
-        raise ValueError(f"{config.features_dir}/meta.json lacks the clip settings {missing}")
     clip_settings = {k: clips.meta[k] for k in asdict(FixedClipEncoder())}
     settings = {
         "embedding": config.embedding,

@@ -191,7 +191,7 @@ The simulated corpus has a few thousand test videos, far too few to show that. T
 ```{{note}}
 These are **simulated** collections, shaped after the CM model's embeddings of the simulated
 corpus; no paper reports these numbers. Regenerate the page with
-`.venv/bin/python scripts/benchmark_index.py` (about an hour on 2 cores); `python -m
+`.venv/bin/python scripts/benchmark_index.py` (about half an hour on 2 cores); `python -m
 slr_lib.scale_page` redraws it from `book/scale/benchmark.json`.
 ```
 

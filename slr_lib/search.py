@@ -49,7 +49,6 @@ import numpy as np
 
 INDEX_KINDS = ("flat", "ivf", "ivfpq", "hnsw")
 IVF_KINDS = ("ivf", "ivfpq")
-TRAINED_KINDS = IVF_KINDS  # kinds that learn from vectors before any is added
 HNSW_COARSE_FROM = 65_536  # "ivfpq" finds cells through an HNSW graph from this many cells on
 PQ_CENTROIDS = 256  # 8-bit codes: every sub-quantiser learns 256 centroids
 RERANKS = ("none", "sq8")
@@ -294,7 +293,7 @@ class VideoIndex:
         per cell, and subsamples above 256 per cell).
         """
         vectors = _as_matrix(vectors, self.dim, "vectors")
-        if self.kind not in TRAINED_KINDS:
+        if self.kind not in IVF_KINDS:
             return
         if len(self):
             raise RuntimeError("train the IVF index before adding vectors, not after")
