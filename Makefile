@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(abspath $(VENV)/bin)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup repro test lint format bench bench-index clean
+.PHONY: setup repro serve test lint format bench bench-index clean
 
 setup:
 	@bash scripts/setup_env.sh
@@ -13,6 +13,11 @@ repro: setup
 	slr-params params.yaml > /dev/null
 	dvc repro
 	@echo "book: book/_build/html/index.html"
+
+## Serve the built book on http://localhost:8000 (the search box cannot load from file://).
+serve:
+	@test -f book/_build/html/index.html || { echo "no built book: run make repro first" >&2; exit 1; }
+	python3 -m http.server --directory book/_build/html --bind 127.0.0.1 8000
 
 ## Set up, then lint and run the whole test suite (unit, notebooks, pipeline, browser).
 test: setup
@@ -38,6 +43,7 @@ bench: setup
 	python scripts/benchmark_spotting.py
 	python scripts/benchmark_seds.py
 	python scripts/benchmark_parallel_seeds.py
+	python scripts/benchmark_search_page.py
 
 ## Searching a million videos (about half an hour on 2 cores): book/scale/ and book/scale.md.
 bench-index: setup

@@ -10,10 +10,19 @@ of your own goes through the same path: MediaPipe Holistic keypoints (`slr_lib.v
 the same clip features, the same video encoder. **The model was trained on the simulated
 corpus**: it is not expected to find real signing by its meaning, and the commands say so.
 
+Three ways to rank (`METHODS`), as in SPOT-ALIGN Table 6: CM, the cosine similarity of the
+query's and the video's embeddings; SR, the intersection over union of the query's lemmas with
+the words the spot_align stage's final sign recogniser found in the video (`sr_threshold`; a
+video of your own has none, so SR gives it 0); and their late fusion with `fusion_weight`
+(`slr_lib.score_fusion`). CM alone searches the index for the best k; SR and the fusion score
+every entry.
+
 A collection folder holds `model.pt` (weights and settings, read with `weights_only`),
-`index/` (`slr_lib.search.VideoIndex`), `entries.json` (each id's text or source file) and
-`poses/` (the `.pose` files of added videos). It is written whole or not at all
-(`slr_lib.atomic.replacing_folder`), so a failure leaves the previous collection as it was.
+`index/` (`slr_lib.search.VideoIndex`), `entries.json` (each id's text or source file),
+`words.json` (each test video's recognised lemmas), `lemmas.json` (the lemma table of SR
+queries, `slr_lib.search_text`) and `poses/` (the `.pose` files of added videos). It is written
+whole or not at all (`slr_lib.atomic.replacing_folder`), so a failure leaves the previous
+collection as it was. The book's search box (`slr_lib.search_page`) is exported from it.
 """
 
 from __future__ import annotations
@@ -32,17 +41,28 @@ import torch
 from slr_lib.atomic import replacing_folder
 from slr_lib.config import knob
 from slr_lib.data.clip_features import FixedClipEncoder, pose_frames
+from slr_lib.data.corpus import Corpus
 from slr_lib.experiments.crossmodal_setup import (
     CrossModalKnobs,
     load_clips,
     train_config,
     with_embedder,
 )
+from slr_lib.experiments.spotalign_setup import (
+    final_model,
+    load_recogniser,
+    read_summary,
+    spot_align_missing,
+    sr_scores,
+)
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.model.padding import pad_sequences
 from slr_lib.pipeline.stage_cli import into_out, stage_main
+from slr_lib.recognised_words import iou_similarity
+from slr_lib.score_fusion import late_fusion
 from slr_lib.search import VideoIndex
+from slr_lib.search_text import LemmaTable
 from slr_lib.text_embeddings import TokenEmbedder, make_embedder
 from slr_lib.trainer.crossmodal import TrainConfig, encode_videos, train_crossmodal
 
@@ -50,6 +70,7 @@ log = get_logger(__name__)
 
 PRETRAINED_TEXT = ("wordllama", "minilm")  # embedders that need nothing saved beside the model
 STAGE_OUT = "data/search"
+METHODS = ("CM", "SR", "SR+CM")  # CM alone where the collection has no recogniser
 USER_COLLECTION = "collection"  # where `slr-index add` keeps your copy (git-ignored)
 CAVEAT = (
     "note: the model was trained on the book's simulated signing corpus; it is not expected to "
@@ -65,6 +86,9 @@ class SearchIndexConfig(CrossModalKnobs):
 
     features_dir: str = knob()  # the pose view's fixed clip features (the `features` stage)
     embedding: str = knob(choices=PRETRAINED_TEXT)
+    spotalign_dir: str = knob()  # its final recogniser gives SR's words; "": CM alone
+    sr_threshold: float = knob(ge=0, le=1)
+    fusion_weight: float = knob(ge=0, le=1)
 
 
 @dataclass
@@ -75,7 +99,9 @@ class Collection:
     embedder: TokenEmbedder
     index: VideoIndex
     entries: dict[str, dict[str, str]]
-    settings: dict[str, Any]  # embedding name, TrainConfig, FixedClipEncoder, input sizes
+    settings: dict[str, Any]  # embedding, TrainConfig, FixedClipEncoder, input sizes, SR
+    words: dict[str, list[str]] = field(default_factory=dict)  # id -> recognised lemmas
+    lemmas: LemmaTable = field(default_factory=LemmaTable.from_lemminflect)
     poses: dict[str, bytes] = field(default_factory=dict)  # .pose files added since loading
 
     # -- reading and writing --------------------------------------------------------------
@@ -103,7 +129,13 @@ class Collection:
         index = VideoIndex.load(folder / "index", use_gpu=False)
         if set(index.ids) != set(entries):
             raise ValueError(f"{folder}: the index and entries.json hold different ids")
-        return cls(model, make_embedder(settings["embedding"]), index, entries, settings)
+        words = {}  # collections written before SR was added have no words.json
+        if (folder / "words.json").is_file():
+            words = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        lemmas = (LemmaTable.load(folder / "lemmas.json") if (folder / "lemmas.json").is_file()
+                  else LemmaTable.from_lemminflect())  # fmt: skip
+        embedder = make_embedder(settings["embedding"])
+        return cls(model, embedder, index, entries, settings, words, lemmas)
 
     def save(self, folder: str | Path) -> Path:
         """Write the collection to `folder`, replacing it only once everything is written."""
@@ -119,10 +151,17 @@ class Collection:
                        staging / "model.pt")  # fmt: skip
             self.index.save(staging / "index")
             (staging / "entries.json").write_text(json.dumps(self.entries, indent=1))
+            (staging / "words.json").write_text(json.dumps(self.words, indent=1))
+            self.lemmas.save(staging / "lemmas.json")
         self.poses = {}
         return folder
 
     # -- embedding, adding, searching -----------------------------------------------------
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The ways this collection can rank: CM, and SR and the fusion where it has words."""
+        return METHODS if self.settings.get("sr") else METHODS[:1]
 
     @property
     def clip_encoder(self) -> FixedClipEncoder:
@@ -157,15 +196,34 @@ class Collection:
             "frames": str(len(found.data)),
             "hands_found": f"{found.hand_share:.2f}",
         }
+        self.words[name] = []  # no sign recogniser runs on your videos: SR gives them 0
         self.poses[name] = found.pose_bytes
         return name
 
-    def search(self, text: str, k: int = 10) -> list[dict[str, Any]]:
+    def scores(self, text: str) -> dict[str, np.ndarray]:
+        """Every method's score of every entry, in the index's order, for a typed query."""
+        query = self.embed_query(text)[0]
+        cm = self.index.vectors() @ query
+        if not self.settings.get("sr"):
+            return {"CM": cm}
+        videos = [frozenset(self.words.get(i, ())) for i in self.index.ids]
+        sr = iou_similarity([self.lemmas.query_words(text)], videos)[0]
+        return {"CM": cm, "SR": sr, "SR+CM": late_fusion(sr, cm, self.settings["sr"]["weight"])}
+
+    def search(self, text: str, k: int = 10, method: str = "CM") -> list[dict[str, Any]]:
         """The `k` best entries for a typed query: rank, id, score and what the entry is."""
-        ids, scores = self.index.search(self.embed_query(text), k)
+        if method not in self.methods:
+            raise ValueError(f"method {method!r}: this collection ranks by {self.methods}")
+        if method == "CM":
+            found, best = self.index.search(self.embed_query(text), k)
+            ids, scores = found[0], best[0].tolist()
+        else:
+            score = self.scores(text)[method]
+            order = np.argsort(-score, kind="stable")[:k]
+            ids, scores = [self.index.ids[j] for j in order], score[order].tolist()
         return [
             {"rank": rank, "id": i, "score": float(s), **self.entries[i]}
-            for rank, (i, s) in enumerate(zip(ids[0], scores[0], strict=False), start=1)
+            for rank, (i, s) in enumerate(zip(ids, scores, strict=True), start=1)
         ]
 
 
@@ -196,8 +254,26 @@ def build(config: SearchIndexConfig) -> Collection:
         "clips": clip_settings,
         "word_dim": train.word_dim,
         "feature_dim": train.feature_dim,
+        "sr": None,
     }
-    return Collection(model, embedder, index, entries, settings)
+    words: dict[str, list[str]] = {}
+    if config.spotalign_dir and not spot_align_missing(config.spotalign_dir):
+        words, settings["sr"] = recognised_words(config, clips.corpus)
+    return Collection(model, embedder, index, entries, settings, words)
+
+
+def recognised_words(
+    config: SearchIndexConfig, corpus: Corpus
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Each test video's words recognised by spot_align's final recogniser, and SR's settings."""
+    folder = config.spotalign_dir
+    recogniser = load_recogniser(folder, final_model(read_summary(folder)))
+    _, word_sets = sr_scores(corpus, "test", recogniser, config.sr_threshold)
+    ids = corpus.split_sentences("test")["sentence_id"].tolist()
+    words = {i: sorted(w) for i, w in zip(ids, word_sets, strict=True)}
+    sr = {"recogniser": recogniser.name, "threshold": config.sr_threshold,
+          "weight": config.fusion_weight}  # fmt: skip
+    return words, sr
 
 
 def run_stage(config: SearchIndexConfig, out: Path) -> None:
@@ -234,6 +310,8 @@ def cli(argv: list[str] | None = None) -> int:
     find = commands.add_parser("search", help="rank the collection for a typed sentence")
     find.add_argument("query")
     find.add_argument("-k", type=int, default=10)
+    find.add_argument("--method", choices=METHODS, default="CM",
+                      help="default CM; your own videos have no SR words")  # fmt: skip
     default = f"{USER_COLLECTION}/ if it exists, else {STAGE_OUT}/"
     find.add_argument("--collection", type=Path, default=None, help=f"default: {default}")
     args = parser.parse_args(argv)
@@ -251,7 +329,7 @@ def cli(argv: list[str] | None = None) -> int:
             folder = args.collection or (
                 Path(USER_COLLECTION) if Path(USER_COLLECTION).exists() else Path(STAGE_OUT)
             )
-            _print_results(Collection.load(folder).search(args.query, args.k))
+            _print_results(Collection.load(folder).search(args.query, args.k, args.method))
             print(CAVEAT)
     except (OSError, ValueError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)

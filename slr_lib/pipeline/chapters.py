@@ -53,6 +53,7 @@ SPOTALIGN = "data/spotalign"
 RECOGNISER_SEEDS = "data/recogniser_seeds"
 PHOENIX = "data/phoenix"
 SEARCH = "data/search"
+SEARCH_PAGE = "book/_search"  # the search box's files, published by the book
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -83,10 +84,18 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "search_index",
         "slr_lib.collection:SearchIndexConfig",
-        reads=(CORPORA, POSE_FIXED),
+        reads=(CORPORA, POSE_FIXED, SPOTALIGN),
         writes=(SEARCH,),
         module="slr_lib.collection",
         args=f"--out {SEARCH}",
+    ),
+    Stage(
+        "search_page",
+        "slr_lib.search_page:SearchPageConfig",
+        reads=(SEARCH, CORPORA),
+        writes=(SEARCH_PAGE,),
+        module="slr_lib.search_page",
+        args=f"--out {SEARCH_PAGE}",
     ),
     Stage(
         "rgb_encoder",
