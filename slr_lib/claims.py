@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from slr_lib.pipeline.chapters import chapters as book_chapters
 from slr_lib.results import VERDICTS, ChapterResults, Claim
 from slr_lib.stability import Stability
 
@@ -23,11 +24,13 @@ def render_ledger(
     chapter_dir: str = "chapters",
     stability: Stability | None = None,
 ) -> str:
-    """The ledger page as MyST Markdown, claims ordered by chapter then id; with `stability`,
-    each claim says whether a second run with another thread count gave the same verdict."""
+    """The ledger page as MyST Markdown: one card per claim, grouped by paper, in book order
+    then by id, with a filter by verdict (book/_js/slr-ledger.js); with `stability`, each claim
+    says whether a second run with another thread count gave the same verdict."""
+    order = {stage.name: n for n, stage in enumerate(book_chapters())}
     rows = [
         (r, c)
-        for r in sorted(chapters, key=lambda r: r.chapter)
+        for r in sorted(chapters, key=lambda r: (order.get(r.chapter, len(order)), r.chapter))
         for c in sorted(r.claims, key=lambda c: c.id)
     ]
     counts = Counter(c.verdict for _, c in rows)
@@ -61,25 +64,41 @@ def render_ledger(
         *_stability_lines(rows, stability),
         *_not_run_lines(chapters, chapter_dir),
     ]
-    if rows:
-        lines += [
-            "| Claim | Paper, source | Paper's figure | Ours | Verdict | Evidence | "
-            "Other thread count | Chapter |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for res, claim in rows:
-            cells = [
-                f"**{claim.id}**: {claim.claim}" + (f" *{claim.note}*" if claim.note else ""),
-                f"{claim.paper}, {claim.source}",
-                claim.paper_value,
-                f"{claim.ours} ({res.profile} profile; {res.data})",
-                _MARK[claim.verdict],
-                claim.evidence or "single measurement; rule in the chapter",
-                _stability_cell(claim, res.profile, stability),
-                f"{{doc}}`{res.title} </{chapter_dir}/{res.chapter}>`",
-            ]
-            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if not rows:
+        return "\n".join(lines) + "\n"
+    lines += [
+        "```{raw} html",
+        '<div class="slr-ledger-filter" aria-label="show the claims whose verdict is"></div>',
+        "```",
+        "",
+    ]
+    for paper in dict.fromkeys(c.paper for _, c in rows):
+        lines += [f"## {paper}", ""]
+        for res, claim in (row for row in rows if row[1].paper == paper):
+            lines += _claim_card(res, claim, stability)
     return "\n".join(lines) + "\n"
+
+
+def _claim_card(res: ChapterResults, claim: Claim, stability: Stability | None) -> list[str]:
+    """One claim as a card: the claim, the paper's figure and ours, the verdict and its
+    evidence, and a link to the chapter's cell that tests it (its "Claims tested" section)."""
+    verdict = claim.verdict.replace(" ", "-")
+    body = [
+        f"**Paper** ({claim.source}): {claim.paper_value}",
+        f"**Ours** ({res.profile} profile; {res.data}): {claim.ours}",
+        f"**Evidence**: {claim.evidence or 'single measurement; rule in the chapter'}",
+        f"**Second run, other thread count**: {_stability_cell(claim, res.profile, stability)}",
+        *([f"*{claim.note}*"] if claim.note else []),
+        f"Tested in {{ref}}`{res.title} <claims-{res.chapter}>`",
+    ]
+    return [
+        f":::{{card}} {_MARK[claim.verdict]} · **{claim.id}**: {_line(claim.claim)}",
+        f":class-card: slr-claim slr-verdict-{verdict}",
+        "",
+        *(item for text in body for item in (_line(text), "")),
+        ":::",
+        "",
+    ]
 
 
 def _not_run_lines(chapters: Sequence[ChapterResults], chapter_dir: str) -> list[str]:
@@ -125,8 +144,9 @@ def _stability_cell(claim: Claim, profile: str, stability: Stability | None) -> 
     return status
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _line(text: str) -> str:
+    """`text` on one line (a card's title and paragraphs are single lines)."""
+    return " ".join(text.split())
 
 
 def claims_frame(claims: Sequence[Claim]) -> pd.DataFrame:

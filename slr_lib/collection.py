@@ -64,6 +64,7 @@ from slr_lib.score_fusion import late_fusion
 from slr_lib.search import VideoIndex
 from slr_lib.search_text import LemmaTable
 from slr_lib.text_embeddings import TokenEmbedder, make_embedder
+from slr_lib.trainer import distributed
 from slr_lib.trainer.crossmodal import TrainConfig, encode_videos, train_crossmodal
 
 log = get_logger(__name__)
@@ -277,12 +278,16 @@ def recognised_words(
 
 
 def run_stage(config: SearchIndexConfig, out: Path) -> None:
-    build(config).save(out)
-    log.info("wrote the searchable collection to %s", out)
+    world = distributed.init_from_env()  # torchrun: the CM model trains on every process
+    collection = build(config)
+    if world.leader:
+        collection.save(out)
+        log.info("wrote the searchable collection to %s", out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The `search_index` stage: `python -m slr_lib.collection --out data/search`."""
+    """The `search_index` stage: `python -m slr_lib.collection --out data/search` (or under
+    `torchrun --standalone --nproc-per-node N`, training the model on N processes)."""
     return stage_main(
         SearchIndexConfig, into_out(run_stage), prog="search_index",
         description=main.__doc__, out=STAGE_OUT, argv=argv,

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slr_lib.paths import project_path
+
 VERDICTS = ("holds", "partly", "does not hold", "inconclusive")
 
 
@@ -66,8 +68,9 @@ class ChapterResults:
 
 
 def write_results(path: str | Path, results: ChapterResults) -> Path:
-    """Write `results` as JSON atomically: readers see the old file or the whole new one."""
-    path = Path(path)
+    """Write `results` as JSON atomically: readers see the old file or the whole new one. A
+    relative `path` is the project root's (`slr_lib.paths.project_path`)."""
+    path = project_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -27,14 +27,27 @@ def chapter(name: str, *verdicts: str) -> ChapterResults:
     )
 
 
-def test_ledger_lists_every_claim_with_verdict_and_link():
-    page = render_ledger([chapter("b", "holds"), chapter("a", "does not hold", "partly")])
-    assert "**3 claims** tested so far: 1 holds, 1 partly, 1 does not hold." in page
-    rows = [line for line in page.splitlines() if line.startswith("| **")]
-    assert [r.split("**")[1] for r in rows] == ["a-0", "a-1", "b-0"]
-    assert "{doc}`Chapter a </chapters/a>`" in rows[0]
-    assert "Claim 0 \\| piped" in rows[0]  # a pipe cannot break the table
-    assert "✘ does not hold" in rows[0] and "(tiny profile; simulated corpus)" in rows[0]
+def cards(page: str) -> list[str]:
+    """Each claim's card (from its opening fence to its closing one)."""
+    return ["\n".join(c.split("\n:::\n")[0].splitlines()) for c in page.split(":::{card} ")[1:]]
+
+
+def test_ledger_lists_every_claim_by_paper_with_verdict_and_a_link_to_its_cell():
+    other = dataclasses.replace(chapter("c", "inconclusive").claims[0], paper="SPOT-ALIGN")
+    page = render_ledger([
+        chapter("b", "holds"), chapter("a", "does not hold", "partly"),
+        dataclasses.replace(chapter("c"), claims=(other,)),
+    ])  # fmt: skip
+    assert "**4 claims** tested so far: 1 holds, 1 partly, 1 does not hold, 1 inconclusive." in page
+    shown = cards(page)
+    assert [c.split("**")[1] for c in shown] == ["a-0", "a-1", "b-0", "c-0"]  # chapters a to z
+    assert page.index("## SEDS") < page.index("a-0") < page.index("## SPOT-ALIGN")
+    assert page.index("## SPOT-ALIGN") < page.index("c-0")
+    assert shown[0].startswith("✘ does not hold · **a-0**: Claim 0 | piped")
+    assert ":class-card: slr-claim slr-verdict-does-not-hold" in shown[0]
+    assert "{ref}`Chapter a <claims-a>`" in shown[0]
+    assert "**Ours** (tiny profile; simulated corpus): 2.0" in shown[0]
+    assert '<div class="slr-ledger-filter"' in page
 
 
 def test_ledger_without_claims():
@@ -51,6 +64,6 @@ def test_ledger_shows_each_claims_evidence():
     base = chapter("a", "holds", "inconclusive")
     with_evidence = dataclasses.replace(base.claims[0], evidence="interval [+1.00, +2.00]")
     page = render_ledger([dataclasses.replace(base, claims=(with_evidence, base.claims[1]))])
-    rows = [line for line in page.splitlines() if line.startswith("| **")]
-    assert "| interval [+1.00, +2.00] |" in rows[0]
-    assert "single measurement; rule in the chapter" in rows[1]
+    shown = cards(page)
+    assert "**Evidence**: interval [+1.00, +2.00]" in shown[0]
+    assert "**Evidence**: single measurement; rule in the chapter" in shown[1]

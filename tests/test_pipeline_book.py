@@ -374,3 +374,66 @@ def test_the_box_is_on_the_retrieval_chapters_and_explains_itself_from_a_file(
     page.goto((html / "chapters" / "spotalign_fusion.html").as_uri())
     assert page.locator("details.slr-search-details summary").inner_text().startswith("Search")
     page.close()
+
+
+# --- a book that reads like one ------------------------------------------------------------
+
+
+def built_pages(tiny_project: Path) -> dict[str, str]:
+    html = tiny_project / "book" / "_build" / "html"
+    return {str(p.relative_to(html)): p.read_text() for p in html.rglob("*.html")}
+
+
+def test_the_built_book_shows_no_path_of_the_machine_that_built_it(tiny_project):
+    machine = (str(tiny_project), str(ROOT), str(Path.home()))
+    for name, page in built_pages(tiny_project).items():
+        for path in machine:
+            assert path not in page, f"{name} shows {path}"
+
+
+def test_chapters_fold_their_code_and_print_numbers_as_the_papers_do(tiny_project):
+    pages = built_pages(tiny_project)
+    chapters = {n: p for n, p in pages.items() if n.startswith("chapters/")}
+    assert len(chapters) >= 10
+    for name, page in chapters.items():
+        if "did not run on this corpus" in page:
+            continue
+        assert "tag_hide-input" in page, f"{name}: set-up code not folded"
+        assert "tag_hide-cell" in page, f"{name}: injected parameters not folded"
+        assert "tag_parameters" not in page.replace("tag_injected-parameters", ""), name
+        long = re.findall(r">-?\d+\.\d{5,}<", page)
+        assert not long, f"{name} prints {long[:3]}"
+
+
+LAYOUTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pages_fit_the_window_and_the_ledger_filters_by_verdict(browser, served_book, layout):
+    page = browser.new_page(viewport=LAYOUTS[layout])
+    for name in ("claims.html", SEARCH_PAGE, "chapters/spotalign_fusion.html"):
+        page.goto(f"{served_book}/{name}")
+        overflow = page.evaluate(
+            "() => [...document.querySelectorAll('main *')].filter(e => "
+            "e.getBoundingClientRect().right > window.innerWidth + 1 && "
+            "!e.closest('.table-wrapper, .cell_output, pre, .highlight, .MathJax, mjx-container'))"
+            ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+        )
+        assert not overflow, f"{name} at {layout}: {overflow}"
+    page.goto(f"{served_book}/claims.html")
+    cards = page.locator(".slr-claim")
+    total = cards.count()
+    assert total >= 3
+    links = page.locator(".slr-claim a[href*='chapters/']")
+    assert links.count() == total  # every claim links to the cell that tests it
+    assert "#claims-" in links.first.get_attribute("href")
+    assert links.first.is_visible()
+    button = page.locator(".slr-ledger-filter button", has_text="holds").first
+    button.click()
+    shown = page.locator(".slr-claim:visible")
+    assert 0 < shown.count() <= total
+    assert all("slr-verdict-holds" in c.get_attribute("class") for c in shown.all())
+    page.locator(".slr-ledger-filter button", has_text="all").click()
+    assert page.locator(".slr-claim:visible").count() == total
+    page.close()

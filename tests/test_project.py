@@ -54,6 +54,26 @@ def test_parameters_cell_is_the_one_injected_config(name):
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
+def test_a_chapter_folds_its_set_up_and_formats_numbers_as_the_papers(name):
+    """The cell after the parameters imports and computes: the book folds its code."""
+    setup = code_cells(notebook(name))[1]
+    assert "hide-input" in setup.metadata.get("tags", []), f"{name}: tag the set-up hide-input"
+    assert re.search(r"^book_numbers\(\)$", setup.source, re.M), f"{name}: call book_numbers()"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_chapter_with_claims_labels_their_cell_for_the_ledger(name):
+    """The ledger links each claim to `(claims-NAME)=`, above the chapter's "Claims tested"."""
+    nb = notebook(name)
+    if not any("claims_frame(" in c.source for c in code_cells(nb)):
+        return
+    heads = [
+        c.source for c in nb.cells if c.cell_type == "markdown" and "Claims tested" in c.source
+    ]
+    assert len(heads) == 1 and heads[0].startswith(f"(claims-{name})=\n## Claims tested"), name
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
 def test_notebook_shows_and_the_library_computes(name):
     """No training loop and no function definitions in a chapter; a short notebook."""
     source = "\n".join(c.source for c in code_cells(notebook(name)))

@@ -13,6 +13,10 @@ on success; on failure, Ctrl-C or SIGTERM (raised as `slr_lib.atomic.Terminated`
 stage runs) the results and plot files are removed and the partial notebook is kept as
 `logs/NAME.failed.ipynb`.
 
+The executed copy is made for reading: the parameters cell (the notebook's defaults) is
+removed from it and the injected one folded (`fold_parameters`), and the paths injected are
+relative to the project root, so the book shows no path of the machine that built it.
+
 A chapter that cannot run on the configured corpora (a real corpus lacks what it measures
 against) says why in `unavailable(config)` of its experiments module. The notebook is then not
 executed: the book gets the chapter's title and a note giving the reason, its results file the
@@ -149,6 +153,22 @@ def label_real_corpus(notebook: Path, config: SectionConfig) -> None:
     nbformat.write(book, notebook)
 
 
+PARAMETER_TAGS = {"parameters": "remove-cell", "injected-parameters": "hide-cell"}
+
+
+def fold_parameters(notebook: Path) -> None:
+    """Tag the parameters cells for Jupyter Book (`PARAMETER_TAGS`): the defaults removed, the
+    injected values folded under a toggle."""
+    import nbformat
+
+    book = nbformat.read(notebook, as_version=4)
+    for cell in book.cells:
+        tags = cell.metadata.get("tags", [])
+        extra = [PARAMETER_TAGS[t] for t in tags if t in PARAMETER_TAGS]
+        cell.metadata["tags"] = [*tags, *(t for t in extra if t not in tags)]
+    nbformat.write(book, notebook)
+
+
 def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = None) -> StagePaths:
     """Validate the params, execute the stage's notebook and check that it wrote its results.
 
@@ -167,8 +187,10 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
         return paths
     import papermill  # imported here: a bad params file must fail before this slow import
 
-    parameters["results_path"] = str(paths.results.resolve())
-    parameters["plots_dir"] = str(paths.plots_dir.resolve())
+    # relative to the project root, which the notebook finds from wherever it runs
+    # (slr_lib.paths.project_path): the book shows no path of the machine that built it
+    parameters["results_path"] = Path(os.path.relpath(paths.results, root)).as_posix()
+    parameters["plots_dir"] = Path(os.path.relpath(paths.plots_dir, root)).as_posix()
     log.info("stage %s (profile %s): executing %s", stage, parameters["profile"], paths.notebook)
     with sigterm_raises():
         try:
@@ -184,6 +206,7 @@ def run_stage(stage: str, root: Path, params_file: Path, profile: str | None = N
             if not paths.results.is_file():
                 raise StageError(f"{paths.notebook} ran but did not write {paths.results}")
             label_real_corpus(paths.running, config)
+            fold_parameters(paths.running)
             os.replace(paths.running, paths.executed)
         except BaseException:
             _keep_failed(stage, paths)

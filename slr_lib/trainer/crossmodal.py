@@ -3,7 +3,8 @@
 RAdam, learning rate 1e-3, weight decay 1e-5, batch 128, up to 40 epochs, max-margin ranking
 loss with margin 0.2 summed over the batch and divided by B (Eq. 1); the epoch with the best
 validation geometric mean of T2V R@1, R@5 and R@10 is kept. Every knob is a `TrainConfig` field,
-so a chapter can shorten training on a CPU and say so.
+so a chapter can shorten training on a CPU and say so. Under `torchrun`, the processes share each
+batch and its negatives (`slr_lib.trainer.distributed`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from slr_lib import metrics
 from slr_lib.data_loader.retrieval import RetrievalSplit, batches
 from slr_lib.logging_setup import get_logger
 from slr_lib.losses import max_margin_ranking_loss
-from slr_lib.model.crossmodal import CrossModalModel
+from slr_lib.model.crossmodal import CrossModalModel, similarity
 from slr_lib.model.padding import pad_sequences
+from slr_lib.trainer import distributed
 
 log = get_logger(__name__)
 
@@ -42,6 +44,17 @@ class TrainConfig:
     batch_size: int = 128
     epochs: int = 40
     seed: int = 0
+
+
+class _Embeddings(torch.nn.Module):
+    """The text and video embeddings of a batch in one forward pass, for DDP to see."""
+
+    def __init__(self, model: CrossModalModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, words, word_mask, clips, clip_mask) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.model.encode_text(words, word_mask), self.model.encode_video(clips, clip_mask)
 
 
 @dataclass
@@ -73,25 +86,34 @@ def train_crossmodal(
     checkpoint: Path | None = None,
     device: str | None = None,
 ) -> TrainResult:
-    """Train on `train`, select the epoch on `val`, optionally save the selected weights."""
+    """Train on `train`, select the epoch on `val`, optionally save the selected weights.
+
+    Under `torchrun` (a process group joined with `distributed.init_from_env`), each process
+    embeds its shard of every batch and the loss sees the whole batch; only the first process
+    writes the checkpoint and logs.
+    """
     if len(train) < 2 or len(val) < 2:
         raise ValueError("training and validation need at least two pairs each")
+    world = distributed.current_world()
     seed_everything(config.seed)
     target = pick_device(device)
     model = CrossModalModel(
         train.word_dim, train.feature_dim, pooling=config.pooling,
         clusters=config.clusters, out_dim=config.out_dim,
     ).to(target)  # fmt: skip
+    embed = distributed.wrap(_Embeddings(model), world, target)
     optimiser = torch.optim.RAdam(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
     rng = np.random.default_rng(config.seed)
     rows, best, best_state = [], -1.0, None
-    for epoch in tqdm(range(1, config.epochs + 1), desc=f"CM training (seed {config.seed})"):
+    epochs = tqdm(range(1, config.epochs + 1), desc=f"CM training (seed {config.seed})",
+                  disable=not world.leader)  # fmt: skip
+    for epoch in epochs:
         losses = [
-            _step(model, optimiser, train, index, config, target)
+            _step(embed, optimiser, train, world.shard(index), config, target, world)
             for index in batches(len(train), config.batch_size, rng)
-            if len(index) >= 2
+            if len(index) >= max(2, world.size)
         ]
         val_t2v = evaluate(model, val, device=str(target))["t2v"]
         rows.append(
@@ -108,25 +130,29 @@ def train_crossmodal(
             )
             best_epoch = epoch
     model.load_state_dict(best_state)
-    if checkpoint is not None:
+    if checkpoint is not None and world.leader:
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
         torch.save({"state": best_state, "config": asdict(config), "epoch": best_epoch}, checkpoint)
-    log.info("seed %d: best epoch %d, val geometric mean %.2f", config.seed, best_epoch, best)
+    if world.leader:
+        log.info("seed %d: best epoch %d, val geometric mean %.2f", config.seed, best_epoch, best)
     return TrainResult(model, pd.DataFrame(rows), best_epoch)
 
 
 def _step(
-    model: CrossModalModel,
+    embed: torch.nn.Module,
     optimiser: torch.optim.Optimizer,
     split: RetrievalSplit,
     index: np.ndarray,
     config: TrainConfig,
     device: torch.device,
+    world: distributed.World,
 ) -> float:
-    model.train()
+    """One step on this process's rows `index` of a batch; the loss of the whole batch."""
+    embed.train()
     words, word_mask = (t.to(device) for t in pad_sequences([split.words[i] for i in index]))
     clips, clip_mask = (t.to(device) for t in pad_sequences([split.clips[i] for i in index]))
-    sims = model(words, word_mask, clips, clip_mask)
+    text, video = embed(words, word_mask, clips, clip_mask)
+    sims = similarity(distributed.gather_rows(text, world), distributed.gather_rows(video, world))
     loss = max_margin_ranking_loss(sims, config.margin, config.loss_normalisation)
     optimiser.zero_grad()
     loss.backward()

@@ -11,6 +11,8 @@ T2V R@1, R@5 and R@10 is kept.
 Evaluation scores every text against every video with the fine-grained similarity of the
 retrieval stream (the fused one for SEDS): T2V metrics from M_t2v, V2T metrics from M_v2t, each
 the direction its InfoNCE term trained; rows are texts, as `slr_lib.metrics` expects.
+
+Under `torchrun`, the processes share each batch and its negatives (`slr_lib.trainer.distributed`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from slr_lib.data_loader.retrieval import batches
 from slr_lib.data_loader.seds import SEDSBatch, SEDSSplit
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.fine_grained import fine_grained_similarity
-from slr_lib.model.seds import SEDS
+from slr_lib.model.seds import SEDS, SEDSOutput
+from slr_lib.trainer import distributed
 from slr_lib.trainer.crossmodal import pick_device, seed_everything
 
 log = get_logger(__name__)
@@ -90,25 +93,56 @@ def cosine_warmup(
     return torch.optim.lr_scheduler.LambdaLR(optimiser, factor)
 
 
-def batch_loss(model: SEDS, batch: SEDSBatch, config: SEDSTrainConfig) -> dict[str, Tensor]:
-    """The joint loss and its terms on one batch."""
-    out = model(**batch.model_inputs())
+class _Scaled(torch.nn.Module):
+    """The model's outputs and its logit scale in one forward pass, so that DDP sees every
+    parameter the loss uses inside the forward."""
+
+    def __init__(self, model: SEDS) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, **inputs) -> tuple[SEDSOutput, Tensor]:
+        return self.model(**inputs), self.model.logit_scale()
+
+
+def batch_loss(
+    model: SEDS | torch.nn.Module,
+    batch: SEDSBatch,
+    config: SEDSTrainConfig,
+    world: distributed.World = distributed.ALONE,
+) -> dict[str, Tensor]:
+    """The joint loss and its terms on one batch of `model` (a SEDS model, or one wrapped by
+    `train_seds`); under torchrun, this process's rows of the batch, the loss the whole batch's."""
+    scaled = model if isinstance(distributed.unwrap(model), _Scaled) else _Scaled(model)
+    out, scale = scaled(**batch.model_inputs())
+    out = _gathered(out, world)
     return seds_loss(
-        out.streams, out.clip_mask, out.words, out.word_mask, model.logit_scale(),
-        config.alpha, config.beta, model.config.weight_temperature,
+        out.streams, out.clip_mask, out.words, out.word_mask, scale,
+        config.alpha, config.beta, distributed.unwrap(scaled).model.config.weight_temperature,
     )  # fmt: skip
 
 
+def _gathered(out: SEDSOutput, world: distributed.World) -> SEDSOutput:
+    """Every process's rows of the model's outputs, in rank order (`out` in a world of one)."""
+    if not world.distributed:
+        return out
+    gather = distributed.gather_padded
+    streams = {name: gather(clips, world) for name, clips in out.streams.items()}
+    return SEDSOutput(streams, gather(out.clip_mask, world), gather(out.words, world),
+                      gather(out.word_mask, world))  # fmt: skip
+
+
 def train_step(
-    model: SEDS,
+    model: SEDS | torch.nn.Module,
     batch: SEDSBatch,
     optimiser: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler,
     config: SEDSTrainConfig,
+    world: distributed.World = distributed.ALONE,
 ) -> dict[str, float]:
     """One optimisation step; the loss terms as floats."""
     model.train()
-    terms = batch_loss(model, batch, config)
+    terms = batch_loss(model, batch, config, world)
     optimiser.zero_grad()
     terms["total"].backward()
     optimiser.step()
@@ -129,22 +163,38 @@ def train_seds(
     device: str | None = None,
     checkpoint: Path | None = None,
 ) -> SEDSTrainResult:
-    """Train `model` on `train`; with `val`, keep the epoch that is best on it."""
+    """Train `model` on `train`; with `val`, keep the epoch that is best on it.
+
+    Under `torchrun` (a process group joined with `distributed.init_from_env`), each process
+    encodes its shard of every batch and the loss sees the whole batch; only the first process
+    writes the checkpoint and logs.
+    """
     if len(train) < 2:
         raise ValueError("training needs at least two pairs")
+    world = distributed.current_world()
     seed_everything(config.seed)
     target = pick_device(device)
     model.to(target)
+    trained = distributed.wrap(_Scaled(model), world, target, find_unused_parameters=True)
     optimiser = make_optimiser(model, config)
     rng = np.random.default_rng(config.seed)
     steps = config.epochs * len(_epoch_batches(len(train), config.batch_size, None))
     scheduler = cosine_warmup(optimiser, steps, config.warmup)
     rows, best, best_epoch, best_state = [], -1.0, config.epochs, None
-    bar = tqdm(range(1, config.epochs + 1), desc=f"SEDS training ({model.retrieval_stream})")
+    bar = tqdm(range(1, config.epochs + 1), desc=f"SEDS training ({model.retrieval_stream})",
+               disable=not world.leader)  # fmt: skip
     for epoch in bar:
         terms = [
-            train_step(model, train.batch(index).to(target), optimiser, scheduler, config)
+            train_step(
+                trained,
+                train.batch(world.shard(index)).to(target),
+                optimiser,
+                scheduler,
+                config,
+                world,
+            )  # fmt: skip
             for index in _epoch_batches(len(train), config.batch_size, rng)
+            if len(index) >= world.size
         ]
         row = {"epoch": epoch, **pd.DataFrame(terms).mean().add_prefix("loss_").to_dict()}
         bar.set_postfix(loss=f"{row['loss_total']:.3f}")
@@ -158,14 +208,15 @@ def train_seds(
         rows.append(row)
     if best_state is not None:
         model.load_state_dict(best_state)
-    if checkpoint is not None:
+    if checkpoint is not None and world.leader:
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
         torch.save(
             {"state": model.state_dict(), "config": asdict(config),
              "model_config": asdict(model.config), "epoch": best_epoch},
             checkpoint,
         )  # fmt: skip
-    log.info("SEDS (%s): kept epoch %d", model.retrieval_stream, best_epoch)
+    if world.leader:
+        log.info("SEDS (%s): kept epoch %d", model.retrieval_stream, best_epoch)
     return SEDSTrainResult(model, pd.DataFrame(rows), best_epoch)
 
 

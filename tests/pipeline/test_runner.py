@@ -17,7 +17,7 @@ WRITE_RESULTS = """
 from slr_lib.experiments.protocol import Config
 from slr_lib.results import ChapterResults, write_results
 cfg = Config.from_values(config)
-write_results(results_path, ChapterResults(
+written = write_results(results_path, ChapterResults(
     chapter="protocol", title="t", profile=profile, data="none",
     metrics={"n_videos": cfg.n_videos}))
 """
@@ -26,6 +26,7 @@ write_results(results_path, ChapterResults(
 @pytest.fixture
 def project(tmp_path):
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(RAW))
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n")  # marks the project root
     return tmp_path
 
 
@@ -40,6 +41,13 @@ def test_success_injects_profile_params_and_writes_outputs(project):
     assert paths.executed.is_file() and not paths.failed.exists()
     written = json.loads(paths.results.read_text())
     assert written["profile"] == "tiny" and written["metrics"]["n_videos"] == 10
+    executed = nbformat.read(paths.executed, as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata["tags"])
+    assert 'results_path = "results/protocol.json"' in injected.source
+    assert str(project) not in "".join(c.source for c in executed.cells)  # no path of this machine
+    assert "hide-cell" in injected.metadata["tags"]
+    defaults = next(c for c in executed.cells if "parameters" in c.metadata.get("tags", []))
+    assert "remove-cell" in defaults.metadata["tags"]
 
 
 def test_failing_notebook_leaves_no_results_and_keeps_the_failed_copy(project):
@@ -58,12 +66,12 @@ def test_failing_notebook_leaves_no_results_and_keeps_the_failed_copy(project):
 
 
 WRITE_PLOT = """
-from pathlib import Path
-Path(plots_dir, "protocol_recall_at_k.csv").write_text("k,recall\\n1,0.5\\n")
+from slr_lib.paths import project_path
+(project_path(plots_dir) / "protocol_recall_at_k.csv").write_text("k,recall\\n1,0.5\\n")
 """
 BOOK_PATH_IS_EMPTY = """
-from pathlib import Path
-book = Path(results_path).parents[1] / "book" / "chapters" / "protocol.ipynb"
+from slr_lib.paths import project_path
+book = project_path(results_path).parents[1] / "book" / "chapters" / "protocol.ipynb"
 assert not book.exists(), "the running notebook is at the book path"
 """
 
