@@ -24,8 +24,10 @@ def paper_number(value: object) -> str:
 
 def book_numbers() -> None:
     """Make `paper_number` pandas' default for tables (a table that formats its own numbers
-    keeps its format): the book's chapters call it first."""
+    keeps its format), and two decimals for the floats of their row and column labels: the
+    book's chapters call it first."""
     pd.set_option("styler.format.formatter", paper_number)
+    pd.set_option("styler.format.precision", 2)
     pd.set_option("display.float_format", paper_number)
 
 

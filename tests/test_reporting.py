@@ -31,7 +31,9 @@ def test_book_numbers_is_the_tables_default_unless_a_table_formats_itself():
     from slr_lib.reporting import book_numbers
 
     frame = pd.DataFrame({"a": [24.0, 0.15]})
-    with pd.option_context("styler.format.formatter", None, "display.float_format", None):
+    with pd.option_context(
+        "styler.format.formatter", None, "display.float_format", None, "styler.format.precision", 6
+    ):
         book_numbers()
         html = frame.style.to_html()
         assert ">24<" in html and ">0.15<" in html and "24.000000" not in html

@@ -444,7 +444,7 @@ def real_phoenix(realdata: str | Path) -> RealFigures:
     folder = Path(realdata) / "phoenix"
     if (folder / PHOENIX_TABLE).is_file():
         return RealFigures(phoenix_figures(folder), PHOENIX_SOURCE, True)
-    return RealFigures(PHOENIX, f"{PHOENIX_SOURCE} (stored; {folder} absent)", False)
+    return RealFigures(PHOENIX, f"{PHOENIX_SOURCE} (stored; realdata/phoenix/ absent)", False)
 
 
 def real_how2sign(realdata: str | Path) -> RealFigures:
@@ -454,4 +454,4 @@ def real_how2sign(realdata: str | Path) -> RealFigures:
     if (folder / HOW2SIGN_TABLE).is_file():
         source = f"How2Sign val sign-aligned sentence table (realdata/how2sign/{HOW2SIGN_TABLE})"
         return RealFigures(how2sign_figures(folder), source, True)
-    return RealFigures(HOW2SIGN, f"{HOW2SIGN_SOURCE} (stored; {folder} absent)", False)
+    return RealFigures(HOW2SIGN, f"{HOW2SIGN_SOURCE} (stored; realdata/how2sign/ absent)", False)
