@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
-import numpy as np
 import pytest
-import torch
 
 from slr_lib.collection import CAVEAT, Collection, cli
-from slr_lib.data.clip_features import FixedClipEncoder
 from slr_lib.data.posefile import read_pose_file
-from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.search import VideoIndex
-from slr_lib.text_embeddings import make_embedder
-from slr_lib.trainer.crossmodal import TrainConfig
+from tests.collection_stand_in import stand_in_collection
 from tests.conftest import NO_VIDEO_EXTRA, REAL_CLIPS, needs_real_clips
 
 pytest.importorskip("mediapipe", reason=NO_VIDEO_EXTRA)
-OUT_DIM = 16
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """A small collection saved to disk: an untrained CM model and three corpus-like entries."""
-    torch.manual_seed(0)
-    embedder = make_embedder("wordllama")
-    clips = FixedClipEncoder()
-    train = TrainConfig(clusters=4, out_dim=OUT_DIM)
-    model = CrossModalModel(embedder.dim, clips.dim, pooling="avg", clusters=4, out_dim=OUT_DIM)
-    index = VideoIndex(OUT_DIM, use_gpu=False)
-    vectors = np.random.default_rng(0).standard_normal((3, OUT_DIM)).astype(np.float32)
-    index.add(["a", "b", "c"], vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
-    entries = {i: {"text": f"sentence {i}", "source": "test split"} for i in "abc"}
-    settings = {"embedding": "wordllama", "train": asdict(train), "clips": asdict(clips),
-                "word_dim": embedder.dim, "feature_dim": clips.dim}  # fmt: skip
     folder = tmp_path_factory.mktemp("collection") / "base"
-    return Collection(model.eval(), embedder, index, entries, settings).save(folder)
+    return stand_in_collection().save(folder)
 
 
 @needs_real_clips

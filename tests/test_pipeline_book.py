@@ -415,7 +415,7 @@ def test_pages_fit_the_window_and_the_ledger_filters_by_verdict(browser, served_
     for name in ("claims.html", SEARCH_PAGE, "chapters/spotalign_fusion.html"):
         page.goto(f"{served_book}/{name}")
         overflow = page.evaluate(
-            "() => [...document.querySelectorAll('main *')].filter(e => "
+            "() => [...document.querySelectorAll('article *')].filter(e => "
             "e.getBoundingClientRect().right > window.innerWidth + 1 && "
             "!e.closest('.table-wrapper, .cell_output, pre, .highlight, .MathJax, mjx-container'))"
             ".map(e => e.tagName + '.' + e.className).slice(0, 5)"

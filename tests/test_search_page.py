@@ -5,16 +5,11 @@ rankings are checked against these in headless Chromium in tests/test_pipeline_b
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 import numpy as np
 import pytest
-import torch
 
-from slr_lib.collection import Collection
-from slr_lib.data.clip_features import FixedClipEncoder
 from slr_lib.data.corpus import Corpus
-from slr_lib.model.crossmodal import CrossModalModel
 from slr_lib.recognised_words import iou_similarity, query_words
 from slr_lib.score_fusion import late_fusion
 from slr_lib.search import VideoIndex
@@ -28,10 +23,9 @@ from slr_lib.search_page import (
 from slr_lib.search_text import LemmaTable
 from slr_lib.text import lemmatize
 from slr_lib.text_embeddings import make_embedder
-from slr_lib.trainer.crossmodal import TrainConfig
+from tests.collection_stand_in import OUT_DIM, stand_in_collection
 
 pytest.importorskip("onnxruntime", reason="the pipeline extra is not installed")
-OUT_DIM = 16
 QUERIES = ["Turn the shaker upside down.", "running ran runs", "3rd of 1,000 in 1990", "x"]
 
 
@@ -61,26 +55,8 @@ def test_a_lemma_table_reads_back_and_a_bad_one_is_refused(table, tmp_path):
             LemmaTable.load(tmp_path / name)
 
 
-def make_collection(table: LemmaTable, with_sr: bool = True) -> Collection:
-    """An untrained CM model over three entries; with recognised words when `with_sr`."""
-    torch.manual_seed(0)
-    embedder = make_embedder("wordllama")
-    clips = FixedClipEncoder()
-    train = TrainConfig(clusters=4, out_dim=OUT_DIM)
-    model = CrossModalModel(embedder.dim, clips.dim, pooling="avg", clusters=4, out_dim=OUT_DIM)
-    index = VideoIndex(OUT_DIM, use_gpu=False)
-    vectors = np.random.default_rng(0).standard_normal((3, OUT_DIM)).astype(np.float32)
-    index.add(["a", "b", "c"], vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
-    entries = {i: {"text": f"sentence {i}", "source": "test split"} for i in "abc"}
-    sr = {"recogniser": "M+D3_X", "threshold": 0.5, "weight": 0.3} if with_sr else None
-    settings = {"embedding": "wordllama", "train": asdict(train), "clips": asdict(clips),
-                "word_dim": embedder.dim, "feature_dim": clips.dim, "sr": sr}  # fmt: skip
-    words = {"a": ["run", "shaker"], "b": ["third", "one"], "c": []} if with_sr else {}
-    return Collection(model.eval(), embedder, index, entries, settings, words, table)
-
-
 def test_the_three_rankings_of_a_collection(table):
-    collection = make_collection(table)
+    collection = stand_in_collection(table, with_sr=True)
     assert collection.methods == ("CM", "SR", "SR+CM")
     scores = collection.scores("the shaker runs")
     cm = collection.index.vectors() @ collection.embed_query("the shaker runs")[0]
@@ -93,11 +69,11 @@ def test_the_three_rankings_of_a_collection(table):
         hits = collection.search("the shaker runs", k=3, method=method)
         assert [h["score"] for h in hits] == pytest.approx(sorted(score, reverse=True), abs=1e-6)
     with pytest.raises(ValueError, match="method 'SR'"):
-        make_collection(table, with_sr=False).search("anything", method="SR")
+        stand_in_collection(table).search("anything", method="SR")
 
 
 def test_the_onnx_text_branch_gives_the_models_embeddings(table, tmp_path):
-    collection = make_collection(table)
+    collection = stand_in_collection(table, with_sr=True)
     export_text_branch(collection, tmp_path / "branch.onnx")
     long = "stretch " * 3000
     worst = check_text_branch(collection, tmp_path / "branch.onnx", [*QUERIES, long, "日本 🤟"])
@@ -124,7 +100,7 @@ def test_the_stage_writes_the_bundle_whole_or_leaves_the_old_one(table, tmp_path
                                                                  corpus_dir):  # fmt: skip
     corpus = Corpus.load(corpus_dir)
     test = corpus.split_sentences("test")
-    collection = make_collection(table)
+    collection = stand_in_collection(table, with_sr=True)
     ids = test["sentence_id"].tolist()[:3]
     collection.index = VideoIndex(OUT_DIM, use_gpu=False)
     vectors = np.eye(3, OUT_DIM, dtype=np.float32)
