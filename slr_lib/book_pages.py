@@ -2,7 +2,8 @@
 
 `python -m slr_lib.book_pages results/*.json --out book` (the `claims` stage) writes
 `claims.md`, `papers.md` and `_chapter_table.md` (included by `intro.md`) from the chapters'
-results and `slr_lib.papers.registry`: nothing on these pages is typed by hand.
+results and `slr_lib.papers.registry`, and `_stage_times.md` (included by `reproduce.md`) from
+the stages' timing files (`slr_lib.pipeline.timing`): nothing on these pages is typed by hand.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 
 from slr_lib.claims import render_ledger
 from slr_lib.papers.registry import all_tables, render_index
-from slr_lib.pipeline.chapters import chapters
+from slr_lib.pipeline.chapters import STAGES, chapters
+from slr_lib.pipeline.timing import TIMINGS_DIR, StageTiming, stage_table
 from slr_lib.results import VERDICTS, ChapterResults, read_results
 from slr_lib.stability import read_stability
 
-PAGES = ("claims.md", "papers.md", "_chapter_table.md")
+PAGES = ("claims.md", "papers.md", "_chapter_table.md", "_stage_times.md")
 
 
 def chapter_table(results: Sequence[ChapterResults], chapter_dir: str = "chapters") -> str:
@@ -55,6 +57,15 @@ def papers_page() -> str:
     return "\n".join(head) + render_index()
 
 
+def stage_times(folder: Path) -> str:
+    """The per-stage cost table of the run that made the committed outputs."""
+    timings = [StageTiming.read(folder / f"{s.name}.json") for s in STAGES
+               if (folder / f"{s.name}.json").is_file()]  # fmt: skip
+    missing = len(STAGES) - len(timings)
+    note = f"\n{missing} stage(s) have no timing file yet.\n" if missing else ""
+    return stage_table(timings, [s.name for s in STAGES]) + note
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the generated book pages from the given chapter results files."""
     parser = argparse.ArgumentParser(description=main.__doc__)
@@ -63,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stability", type=Path, help="a second run's comparison (slr_lib.stability)"
     )
+    parser.add_argument("--timings", type=Path, default=Path(TIMINGS_DIR),
+                        help="the stages' timing files (slr-timed)")  # fmt: skip
     args = parser.parse_args(argv)
     results = [read_results(p) for p in args.results]
     stability = read_stability(args.stability) if args.stability else None
@@ -71,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "claims.md": render_ledger(results, stability=stability),
         "papers.md": papers_page(),
         "_chapter_table.md": chapter_table(results),
+        "_stage_times.md": stage_times(args.timings),
     }
     for name, text in pages.items():
         (args.out / name).write_text(text)

@@ -21,6 +21,9 @@ from slr_lib.logging_setup import get_logger
 RECALL_KS = (1, 5, 10, 50)
 TIE_RULES = ("average", "optimistic", "pessimistic")
 _CHUNK_ROWS = 2048
+# v2t compares each block twice (better, tied) along columns: a block this small stays in the
+# CPU cache between the two passes (scripts/benchmark_retrieval.py: 3.6x faster at 20,000)
+_V2T_CHUNK_ROWS = 128
 
 
 def t2v_ranks(
@@ -56,9 +59,13 @@ def v2t_ranks(
     target = sims[np.arange(sims.shape[0]), caption_video]
     better = np.zeros(sims.shape[0], dtype=np.int64)
     tied = np.zeros(sims.shape[0], dtype=np.int64)
-    for start in range(0, sims.shape[0], _CHUNK_ROWS):
+    # one caption per video, in video order (the usual test split): the columns already line up
+    in_order = n_videos == sims.shape[0] and np.array_equal(caption_video, np.arange(n_videos))
+    for start in range(0, sims.shape[0], _V2T_CHUNK_ROWS):
         # column j of the block: other captions' scores for caption j's video
-        block = sims[start : start + _CHUNK_ROWS][:, caption_video]
+        block = sims[start : start + _V2T_CHUNK_ROWS]
+        if not in_order:
+            block = block[:, caption_video]
         better += np.count_nonzero(block > target, axis=0)
         tied += np.count_nonzero(block == target, axis=0)
     caption_ranks = _apply_tie_rule(better, tied - 1, ties)

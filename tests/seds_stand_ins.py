@@ -79,3 +79,18 @@ class StandInText:
 
     def encoder(self, embed_dim: int):
         return stand_in_text_encoder(embed_dim, finetune=True)
+
+    def fill_cache(self, texts) -> None:
+        """Nothing to compute ahead: every encoder fine-tunes its own backbone."""
+
+
+def saved_runs(out, config, setup, variants) -> str:
+    """Train `variants` once per seed of `config` as the seds_runs stage does, save them to
+    `out`, and return the folder for a chapter's `runs_dir`."""
+    from slr_lib.experiments.seds_runs import save_runs
+    from slr_lib.experiments.seds_setup import train_runs
+
+    jobs = [(v, seed) for v in variants for seed in config.seeds]
+    runs = train_runs(config, setup, jobs)
+    save_runs(out, config, [(run, seed) for run, (_, seed) in zip(runs, jobs, strict=True)])
+    return str(out)

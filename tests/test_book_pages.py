@@ -43,3 +43,21 @@ def test_a_chapter_that_did_not_run_says_so_in_the_table_and_the_ledger(tmp_path
     ledger = (tmp_path / "book" / "claims.md").read_text()
     assert "- {doc}`One-shot </chapters/one_shot>`: needs X." in ledger
     assert "**1 claims**" in ledger
+
+
+def test_the_stage_table_reads_the_timing_files(tmp_path):
+    from slr_lib.pipeline.chapters import STAGES
+    from slr_lib.pipeline.timing import Section, StageTiming
+
+    timings = tmp_path / "timings"
+    StageTiming("data", 12.0, 10.5, 700.0, "1").write(timings / "data.json")
+    runs = [Section("SEDS family: SEDS", 30, 100), Section("SEDS family: SEDS", 30, 90)]
+    StageTiming("seds_runs", 120.0, 400.0, 2000.0, "1", runs).write(timings / "seds_runs.json")
+    paths = [write_results(tmp_path / "data.json", result("data", "holds"))]
+    out = tmp_path / "book"
+    assert main([str(p) for p in paths] + ["--out", str(out), "--timings", str(timings)]) == 0
+    table = (out / "_stage_times.md").read_text().splitlines()
+    assert table[2] == "| `data` | 12 | 10 | 700 |  |"
+    assert table[3] == "| `seds_runs` | 120 | 400 | 2,000 | SEDS family: SEDS 190 |"
+    assert table[4].startswith("| all stages | 132 | 410 | 2,000 (largest)")
+    assert f"{len(STAGES) - 2} stage(s) have no timing file yet." in table[-1]

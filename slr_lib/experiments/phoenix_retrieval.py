@@ -60,6 +60,7 @@ from slr_lib.results import ChapterResults, Claim
 from slr_lib.score_fusion import late_fusion
 from slr_lib.text import LANGUAGES, tokenize
 from slr_lib.trainer.crossmodal import similarities, train_crossmodal
+from slr_lib.trainer.parallel import map_runs
 from slr_lib.trainer.translation import (
     TranslationSplit,
     TranslationTrainConfig,
@@ -260,7 +261,8 @@ def run(config: Config, pairs: CrossModalData | None = None) -> Results:
     """Both methods and their fusion over the section's seeds; App. E's translator."""
     pairs = load_pairs(config) if pairs is None else pairs
     text = translation_splits(pairs.clips)
-    runs = [run_seed(config, pairs, text, seed) for seed in config.seeds]
+    seeds = config.seeds  # each seed's runs side by side (`slr_lib.trainer.parallel`)
+    runs = map_runs(lambda i: run_seed(config, pairs, text, seeds[i]), len(seeds))
     scores = {
         method: {
             direction: _mean([f(r.similarities[method]["test"]) for r in runs])
@@ -279,10 +281,10 @@ def run(config: Config, pairs: CrossModalData | None = None) -> Results:
     open_text = translation_splits(
         load_clips(config.open_domain_dir, project_path(config.open_domain_features))
     )
-    open_domain = [
-        translate_corpus(config, open_text, config.open_domain_language, seed)
-        for seed in config.seeds
-    ]
+    open_domain = map_runs(
+        lambda i: translate_corpus(config, open_text, config.open_domain_language, seeds[i]),
+        len(seeds),
+    )
     types = {
         corpus: word_types(splits["train"].sentences)
         for corpus, splits in zip(CORPORA, (text, open_text), strict=True)

@@ -10,6 +10,13 @@ import pandas as pd
 
 from slr_lib.config import knob
 from slr_lib.data.roles import corpus_label
+from slr_lib.experiments.seds_runs import (
+    FUSION_NAMES,
+    Key,
+    ablation_keys,
+    ablation_variant,
+    load_runs,
+)
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
     Scoreboard,
@@ -18,7 +25,6 @@ from slr_lib.experiments.seds_setup import (
     paper_rows,
     rank_runs,
     set_up,
-    train_seeds,
 )
 from slr_lib.logging_setup import get_logger
 from slr_lib.metrics import RankRuns
@@ -26,7 +32,6 @@ from slr_lib.model.stream_fusion import FUSIONS
 from slr_lib.papers.seds import TABLE_5, TABLE_6
 from slr_lib.results import ChapterResults, Claim
 from slr_lib.trainer.seds_study import (
-    Variant,
     VariantRun,
     matched_similarity,
     mean_run,
@@ -52,22 +57,13 @@ class Config(SEDSTraining):
 
     SECTION = "seds_ablations"
 
-    fusions: list[str] = knob(choices=FUSIONS, min_items=1)
+    runs_dir: str = knob()  # the seds_runs stage's trained models
+    fusions: list[str] = knob(choices=FUSIONS, min_items=1)  # = seds_runs' (a YAML alias)
     alphas: list[float] = knob(ge=0, min_items=1)
     betas: list[float] = knob(ge=0, min_items=1)
     heatmap_pair: int = knob(ge=0)
 
 
-#: A run: (fusion, alpha, beta).
-Key = tuple[str, float, float]
-
-FUSION_NAMES = {
-    "add_mlp": "Add-MLP",
-    "concat_mlp": "Concat-MLP",
-    "concat_transformer": "Concat-Transformer",
-    "cross_attention": "Cross-Attention",
-    "cgaf": "CGAF",
-}
 #: Our fusion names -> the row labels of the paper's Table 5.
 PAPER_FUSION_ROWS = {
     "Add-MLP": "Add-MLP",
@@ -105,30 +101,17 @@ class Results:
 
 
 def wanted_runs(config: Config) -> list[Key]:
-    """Every run the chapter needs, once each, in training order."""
-    alpha, beta = config.alpha, config.beta
-    wanted = (
-        {(f, alpha, beta) for f in config.fusions}
-        | {("cgaf", alpha, 0.0)}
-        | {("cgaf", a, beta) for a in config.alphas}
-        | {("cgaf", alpha, b) for b in config.betas}
-    )
-    return sorted(wanted)
+    """Every run the chapter needs, once each."""
+    return ablation_keys(config.fusions, config.alphas, config.betas, config.alpha, config.beta)
 
 
-def variant(key: Key) -> Variant:
-    """The model variant of a run: its fusion module, alpha and beta."""
-    fusion, alpha, beta = key
-    name = f"{FUSION_NAMES[fusion]}, alpha {alpha:g}, beta {beta:g}"
-    return Variant(name, fusion=fusion, alpha=alpha, beta=beta)
-
-
-def train_runs(config: Config, setup: SEDSSetup) -> dict[Key, list[VariantRun]]:
-    """Train every wanted run once per seed of the section: key -> runs in seed order."""
+def load_ablation_runs(config: Config, setup: SEDSSetup) -> dict[Key, list[VariantRun]]:
+    """Every wanted run, once per seed of the section (trained by `seds_runs`): key -> runs in
+    seed order."""
     keys = wanted_runs(config)
-    log.info("%d training runs x %d seeds", len(keys), len(config.seeds))
-    by_name = train_seeds(config, setup, [variant(key) for key in keys])
-    return {key: by_name[variant(key).name] for key in keys}
+    log.info("%d runs x %d seeds", len(keys), len(config.seeds))
+    by_name = load_runs(config.runs_dir, config, setup, [ablation_variant(key) for key in keys])
+    return {key: by_name[ablation_variant(key).name] for key in keys}
 
 
 def sweep(runs: Mapping[Key, VariantRun], keys: Iterable[Key], axis: int) -> pd.DataFrame:
@@ -160,10 +143,10 @@ def pair_gaps(matched: Sequence[pd.DataFrame]) -> np.ndarray:
 
 
 def run(config: Config, setup: SEDSSetup | None = None) -> Results:
-    """Train every run, then score Tables 5 and 6, the sweeps and Fig. 6."""
+    """Load every run, then score Tables 5 and 6, the sweeps and Fig. 6."""
     setup = setup or set_up(config)
     alpha, beta, test = config.alpha, config.beta, setup.splits["test"]
-    seed_runs = train_runs(config, setup)
+    seed_runs = load_ablation_runs(config, setup)
     runs = {key: mean_run(seeds) for key, seeds in seed_runs.items()}
     with_run, without_run = runs[("cgaf", alpha, beta)], runs[("cgaf", alpha, 0.0)]
     compared = {

@@ -11,6 +11,7 @@ import pandas as pd
 from slr_lib.config import knob
 from slr_lib.data.roles import corpus_label
 from slr_lib.data_loader.seds import SEDSSplit
+from slr_lib.experiments.seds_runs import RETRIEVAL_MODELS, load_runs
 from slr_lib.experiments.seds_setup import (
     DIRECTIONS,
     Scoreboard,
@@ -20,7 +21,6 @@ from slr_lib.experiments.seds_setup import (
     paper_rows,
     rank_runs,
     set_up,
-    train_seeds,
 )
 from slr_lib.metrics import RankRuns
 from slr_lib.papers.seds import TABLE_1, TABLE_4
@@ -29,9 +29,6 @@ from slr_lib.paths import project_path
 from slr_lib.results import ChapterResults, Claim, read_results
 from slr_lib.trainer.seds import evaluate, similarities
 from slr_lib.trainer.seds_study import (
-    CICO_VARIANT,
-    POSE_VARIANT,
-    SEDS_VARIANT,
     VariantRun,
     mean_run,
     metrics_table,
@@ -54,12 +51,13 @@ class Config(SEDSTraining):
 
     SECTION = "seds_retrieval"
 
+    runs_dir: str = knob()  # the seds_runs stage's trained models
     spotalign_results: str = knob()
     n_examples: int = knob(ge=1)
 
 
-#: The models trained, in training order (the order matters: one random stream).
-MODELS = (SEDS_VARIANT, CICO_VARIANT, POSE_VARIANT)
+#: The models compared, trained by the seds_runs stage.
+MODELS = RETRIEVAL_MODELS
 TABLE1_METRICS = ("R1", "R5", "R10", "MedR")
 TABLE4_METRICS = ("R1", "R5", "R10")
 #: Table 1's rows as the chapter names them -> the paper's row labels.
@@ -101,9 +99,9 @@ class Results:
     seds_streams: pd.DataFrame  # SEDS's own pose, RGB and fused streams on test (seed means)
 
 
-def train_models(config: Config, setup: SEDSSetup) -> dict[str, list[VariantRun]]:
-    """SEDS, CiCo and the pose-only encoder, trained alike once per seed of the section."""
-    return train_seeds(config, setup, MODELS)
+def load_models(config: Config, setup: SEDSSetup) -> dict[str, list[VariantRun]]:
+    """SEDS, CiCo and the pose-only encoder, trained alike once per seed by `seds_runs`."""
+    return load_runs(config.runs_dir, config, setup, MODELS)
 
 
 def read_spotalign(path: str) -> dict[str, Metrics]:
@@ -170,9 +168,9 @@ def unavailable(config: Config) -> str | None:
 
 
 def run(config: Config, setup: SEDSSetup | None = None) -> Results:
-    """Train the three models, read SPOT-ALIGN's rows, score Tables 1 and 4 and Fig. 7."""
+    """Load the three models, read SPOT-ALIGN's rows, score Tables 1 and 4 and Fig. 7."""
     setup = setup or set_up(config, domain=True)
-    seed_runs = train_models(config, setup)
+    seed_runs = load_models(config, setup)
     runs = {name: mean_run(seeds) for name, seeds in seed_runs.items()}
     spotalign = read_spotalign(config.spotalign_results)
     return Results(

@@ -26,6 +26,7 @@ from slr_lib.model.pose_gcn import PoseEncoder
 from slr_lib.model.seds import MODEL_SIZES, SEDSConfig
 from slr_lib.papers.table import METRIC_LABELS, PaperTable
 from slr_lib.paths import project_path
+from slr_lib.trainer.parallel import map_runs
 from slr_lib.trainer.pose_encoder import load_pose_encoder
 from slr_lib.trainer.seds import SEDSTrainConfig
 from slr_lib.trainer.seds_study import (
@@ -37,6 +38,8 @@ from slr_lib.trainer.seds_study import (
     learned,
     rsum,
     run_variant,
+    with_model,
+    without_model,
 )
 
 K = TypeVar("K", bound=Hashable)
@@ -157,25 +160,43 @@ def train_config(config: SEDSTraining, seed: int) -> SEDSTrainConfig:
 def train_variants(
     config: SEDSTraining, setup: SEDSSetup, variants: Iterable[Variant], seed: int | None = None
 ) -> list[VariantRun]:
-    """Train and test each variant in turn, all with the section's sizes and settings.
-
-    Each variant starts from `seed` (the section's first by default), so its numbers do not
-    depend on the order.
-    """
-    base = model_config(config, setup.splits["train"].rgb_dim)
-    train = train_config(config, config.seeds[0] if seed is None else seed)
-    return [
-        run_variant(v, base, setup.text, setup.splits_for(v), train, pose_init=setup.pose_init)
-        for v in variants
-    ]
+    """Train and test each variant, all with the section's sizes and settings and one `seed`
+    (the section's first by default)."""
+    chosen = config.seeds[0] if seed is None else seed
+    return train_runs(config, setup, [(v, chosen) for v in variants])
 
 
 def train_seeds(
     config: SEDSTraining, setup: SEDSSetup, variants: Sequence[Variant]
 ) -> dict[str, list[VariantRun]]:
     """Each variant trained once per seed of the section: variant name -> runs in seed order."""
-    per_seed = [train_variants(config, setup, variants, seed) for seed in config.seeds]
-    return {v.name: [runs[i] for runs in per_seed] for i, v in enumerate(variants)}
+    runs = train_runs(config, setup, [(v, seed) for v in variants for seed in config.seeds])
+    per_variant = len(config.seeds)
+    return {v.name: runs[i * per_variant : (i + 1) * per_variant] for i, v in enumerate(variants)}
+
+
+def train_runs(
+    config: SEDSTraining, setup: SEDSSetup, jobs: Sequence[tuple[Variant, int]]
+) -> list[VariantRun]:
+    """Train and test each (variant, seed), side by side in worker processes
+    (`slr_lib.trainer.parallel`); the runs in the order given.
+
+    A run seeds everything it draws from when it starts and the frozen text features are
+    computed once beforehand, so its numbers depend neither on the other runs nor on how many
+    processes share them.
+    """
+    base = model_config(config, setup.splits["train"].rgb_dim)
+    setup.text.fill_cache(text for split in setup.splits.values() for text in split.texts)
+
+    def run(index: int) -> tuple[VariantRun, dict]:
+        variant, seed = jobs[index]
+        trained = run_variant(
+            variant, base, setup.text, setup.splits_for(variant), train_config(config, seed),
+            pose_init=setup.pose_init,
+        )  # fmt: skip
+        return without_model(trained)
+
+    return [with_model(r, state, base, setup.text) for r, state in map_runs(run, len(jobs))]
 
 
 def rank_runs(runs: Sequence[VariantRun], n_test: int) -> RankRuns:

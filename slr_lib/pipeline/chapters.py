@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slr_lib.pipeline.timing import TIMINGS_DIR
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -31,9 +33,17 @@ class Stage:
 
     @property
     def cmd(self) -> str:
+        """The stage's command, on one thread and timed (`slr_lib.pipeline.timing`)."""
         if self.is_chapter:
-            return f"{ONE_THREAD} slr-stage {self.name}"
-        return f"{ONE_THREAD} python -m {self.module} {self.args}".strip()
+            run = f"slr-stage {self.name}"
+        else:
+            run = f"python -m {self.module} {self.args}".strip()
+        return f"{ONE_THREAD} slr-timed {self.name} -- {run}"
+
+    @property
+    def timing(self) -> str:
+        """The stage's timing file, written by `slr-timed` beside its outputs."""
+        return f"{TIMINGS_DIR}/{self.name}.json"
 
 
 ONE_THREAD = "OMP_NUM_THREADS=1 MKL_NUM_THREADS=1"
@@ -53,6 +63,7 @@ SPOTALIGN = "data/spotalign"
 RECOGNISER_SEEDS = "data/recogniser_seeds"
 PHOENIX = "data/phoenix"
 SEARCH = "data/search"
+SEDS_RUNS = "data/seds/main"  # the SEDS chapters' models, trained once
 SEARCH_PAGE = "book/_search"  # the search box's files, published by the book
 
 STAGES: tuple[Stage, ...] = (
@@ -186,16 +197,31 @@ STAGES: tuple[Stage, ...] = (
         title="SPOT-ALIGN",
     ),
     Stage(
+        "seds_runs",
+        "slr_lib.experiments.seds_runs:SEDSRunsConfig",
+        reads=(CORPORA, RGB_SIGNS, RGB_DOMAIN, POSE_GCN),
+        writes=(SEDS_RUNS,),
+        module="slr_lib.experiments.seds_runs",
+        args=f"--out {SEDS_RUNS}",
+    ),
+    Stage(
         "seds_retrieval",
         "slr_lib.experiments.seds_retrieval:Config",
-        reads=(CORPORA, RGB_SIGNS, RGB_DOMAIN, POSE_GCN, "results/spotalign_fusion.json"),
+        reads=(
+            CORPORA,
+            RGB_SIGNS,
+            RGB_DOMAIN,
+            POSE_GCN,
+            SEDS_RUNS,
+            "results/spotalign_fusion.json",
+        ),
         plots=("seds_retrieval_history.csv",),
         title="SEDS",
     ),
     Stage(
         "seds_ablations",
         "slr_lib.experiments.seds_ablations:Config",
-        reads=(CORPORA, RGB_SIGNS, POSE_GCN),
+        reads=(CORPORA, RGB_SIGNS, POSE_GCN, SEDS_RUNS),
         plots=("seds_ablations_sweeps.csv",),
         title="SEDS",
     ),

@@ -28,6 +28,7 @@ HEADER = (
 GUIDES = ("video_search", "reproduce", "data", "own_data")
 SCALE = "scale"  # "Searching a million videos", drawn from a benchmark (slr_lib.scale_page)
 RUNNER = "slr_lib.pipeline.runner"
+TIMING = "slr_lib.pipeline.timing"  # every stage's command runs under it
 BOOK_PAGES = ("book/_config.yml", "book/_toc.yml", "book/intro.md",
               *(f"book/{page}.md" for page in (*GUIDES, SCALE)),
               "book/scale", "book/_vendor", "book/_js", "book/_search")  # fmt: skip
@@ -38,10 +39,10 @@ def code_deps(root: Path, stage: Stage) -> list[str]:
     config_module = stage.config.split(":")[0]
     if stage.is_chapter:
         notebook = f"notebooks/{stage.name}.ipynb"
-        sources = [module_source(root, RUNNER), module_source(root, config_module)]
+        sources = [module_source(root, m) for m in (TIMING, RUNNER, config_module)]
         sources.append(notebook_source(root / notebook))
         return [notebook, *closure(root, sources)]
-    sources = [module_source(root, stage.module), module_source(root, config_module)]
+    sources = [module_source(root, m) for m in (TIMING, stage.module, config_module)]
     sources += [module_source(root, READ_TOO[name].split(":")[0]) for name in stage.also]
     return closure(root, sources)
 
@@ -55,13 +56,14 @@ def stage_entry(root: Path, stage: Stage) -> dict[str, Any]:
         if stage.is_chapter
         else ["profile", stage.name, *stage.also],
     }
+    timing = {stage.timing: {"cache": False}}  # kept in git: what the committed run cost
     if stage.is_chapter:
-        entry["outs"] = [f"book/chapters/{stage.name}.ipynb"]
+        entry["outs"] = [f"book/chapters/{stage.name}.ipynb", timing]
         entry["metrics"] = [{f"results/{stage.name}.json": {"cache": False}}]
         if stage.plots:
             entry["plots"] = [{f"results/plots/{p}": {"cache": False}} for p in stage.plots]
     else:
-        entry["outs"] = list(stage.writes)
+        entry["outs"] = [*stage.writes, timing]
     return entry
 
 
@@ -73,9 +75,15 @@ def pipeline(root: Path) -> dict[str, Any]:
     # the second run's comparison, once one has been made (slr_lib.stability)
     stability = [STABILITY_FILE] if (root / STABILITY_FILE).is_file() else []
     flag = f" --stability {STABILITY_FILE}" if stability else ""
+    timings = [s.timing for s in STAGES]
     stages["claims"] = {
         "cmd": f"python -m slr_lib.book_pages {' '.join(results)} --out book{flag}",
-        "deps": [*results, *stability, *closure(root, [module_source(root, "slr_lib.book_pages")])],
+        "deps": [
+            *results,
+            *timings,
+            *stability,
+            *closure(root, [module_source(root, "slr_lib.book_pages")]),
+        ],  # fmt: skip
         "outs": [{page: {"cache": False}} for page in pages],
     }
     stages["book"] = {

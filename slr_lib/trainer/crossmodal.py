@@ -25,7 +25,9 @@ from slr_lib.logging_setup import get_logger
 from slr_lib.losses import max_margin_ranking_loss
 from slr_lib.model.crossmodal import CrossModalModel, similarity
 from slr_lib.model.padding import pad_sequences
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer import distributed
+from slr_lib.trainer.parallel import map_runs
 
 log = get_logger(__name__)
 
@@ -79,6 +81,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+@timed("CM model")
 def train_crossmodal(
     train: RetrievalSplit,
     val: RetrievalSplit,
@@ -221,14 +224,18 @@ def run_seeds(
     seeds: list[int],
     device: str | None = None,
 ) -> SeedResults:
-    """Train one model per seed; its test T2V metrics and the test and validation ranks."""
-    rows, test_ranks, val_ranks = [], [], []
-    for seed in seeds:
+    """Train one model per seed, side by side in worker processes (`slr_lib.trainer.parallel`:
+    each seed's numbers are those it gets alone); its test T2V metrics and the test and
+    validation ranks."""
+
+    def run(index: int) -> tuple[dict, np.ndarray, np.ndarray]:
+        seed = seeds[index]
         result = train_crossmodal(train, val, replace(config, seed=seed), device=device)
-        test_ranks.append(metrics.t2v_ranks(similarities(result.model, test, device)))
-        val_ranks.append(metrics.t2v_ranks(similarities(result.model, val, device)))
-        rows.append(
-            {"seed": seed, "best_epoch": result.best_epoch, **metrics.rank_metrics(test_ranks[-1])}
-        )
+        test_ranks = metrics.t2v_ranks(similarities(result.model, test, device))
+        val_ranks = metrics.t2v_ranks(similarities(result.model, val, device))
+        row = {"seed": seed, "best_epoch": result.best_epoch, **metrics.rank_metrics(test_ranks)}
+        return row, test_ranks, val_ranks
+
+    rows, test_ranks, val_ranks = zip(*map_runs(run, len(seeds)), strict=True)
     ranks = metrics.RankRuns(np.stack(test_ranks), len(test), val=np.stack(val_ranks))
-    return SeedResults(pd.DataFrame(rows), ranks)
+    return SeedResults(pd.DataFrame(list(rows)), ranks)

@@ -36,6 +36,7 @@ from tqdm.auto import tqdm
 
 from slr_lib.data_loader.sign_windows import WindowSet
 from slr_lib.model.sign_recognition import SignRecognizer
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer.crossmodal import pick_device, seed_everything
 from slr_lib.trainer.sign_recognition import (
     SignTrainConfig,
@@ -155,6 +156,7 @@ def _class_sample(pools: list[np.ndarray], k: int, rng: np.random.Generator) -> 
     return np.asarray(picks)
 
 
+@timed("one-shot stream encoders")
 def train_combined(
     continuous: WindowSet,
     exemplars: WindowSet,

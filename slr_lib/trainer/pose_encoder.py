@@ -34,6 +34,7 @@ from slr_lib.logging_setup import get_logger
 from slr_lib.model.pose_gcn import IN_CHANNELS, N_GROUP_POINTS, PoseEncoder, pose_groups
 from slr_lib.model.seds import MODEL_SIZES
 from slr_lib.model.sign_recognition import WINDOW
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer.crossmodal import seed_everything
 
 log = get_logger(__name__)
@@ -98,6 +99,7 @@ def accuracy(model: PoseClassifier, windows: WindowSet, index: np.ndarray) -> fl
     return float((logits.argmax(1).numpy() == windows.labels[index]).mean())
 
 
+@timed("pose encoder pre-training")
 def pretrain_pose_encoder(
     windows: WindowSet, n_classes: int, config: PoseEncoderConfig
 ) -> tuple[PoseClassifier, list[dict[str, float]]]:

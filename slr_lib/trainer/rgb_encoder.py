@@ -34,11 +34,13 @@ from slr_lib.logging_setup import get_logger
 from slr_lib.model.checkpoints import SignModel, save_sign_model
 from slr_lib.model.dense import dense_embeddings
 from slr_lib.model.sign_recognition import WINDOW
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer.sign_recognition import SignTrainConfig, train_sign_recognizer
 
 log = get_logger(__name__)
 
 
+@timed("RGB encoder pre-training")
 def pretrain_rgb_encoder(
     pretrain: Corpus, config: SignTrainConfig, image_size: int = 24, pooled: int = 8, seed: int = 0
 ) -> tuple[SignModel, list[dict[str, float]]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,6 +25,7 @@ from slr_lib.contrastive import ALPHA, BETA
 from slr_lib.data_loader.seds import SEDSSplit
 from slr_lib.metrics import rank_metrics, t2v_ranks, v2t_metrics
 from slr_lib.model.seds import MAX_WORDS, SEDS, STREAMS, CaptionEncoder, SEDSConfig
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer.crossmodal import seed_everything
 from slr_lib.trainer.seds import SEDSTrainConfig, encode_split, similarities, train_seds
 
@@ -62,6 +63,17 @@ class MiniLMText:
         self.tokenizer, self.backbone = minilm.tokenizer, minilm.model
         self.finetune, self.max_words = finetune, max_words
         self.cache: dict = {}
+
+    def fill_cache(self, texts: Iterable[str], batch_size: int = 64) -> None:
+        """Run the frozen backbone over `texts` now, sorted, `batch_size` at a time, so that every
+        run reads the same hidden states whichever runs (or processes) came before it."""
+        if self.finetune:
+            return
+        with torch.random.fork_rng():  # the throw-away projection draws no run's numbers
+            encoder = self.encoder(1)
+        pending = sorted(set(texts) - self.cache.keys())
+        for start in range(0, len(pending), batch_size):
+            encoder(pending[start : start + batch_size])
 
     def encoder(self, embed_dim: int) -> CaptionEncoder:
         """A new text encoder, with its own projection to `embed_dim`."""
@@ -119,20 +131,47 @@ def run_variant(
 ) -> VariantRun:
     """Train a variant on `splits["train"]` (epoch kept on "val"), evaluate it on "test"."""
     start = time.perf_counter()
-    seed_everything(train.seed)  # the initial weights depend on the seed alone, not on earlier runs
-    model = build_variant(variant, base, text, pose_init)
-    config = replace(train, alpha=variant.alpha, beta=variant.beta)
-    result = train_seds(model, splits["train"], config, val=splits["val"], device=device)
-    test = similarities(result.model, splits["test"], device=device)
-    ranks = {
-        "test": t2v_ranks(test["t2v"]),
-        "val": t2v_ranks(similarities(result.model, splits["val"], device=device)["t2v"]),
-    }
+    with timed(f"SEDS family: {variant.name}"):
+        seed_everything(train.seed)  # the initial weights depend on the seed alone
+        model = build_variant(variant, base, text, pose_init)
+        config = replace(train, alpha=variant.alpha, beta=variant.beta)
+        result = train_seds(model, splits["train"], config, val=splits["val"], device=device)
+        test = similarities(result.model, splits["test"], device=device)
+        ranks = {
+            "test": t2v_ranks(test["t2v"]),
+            "val": t2v_ranks(similarities(result.model, splits["val"], device=device)["t2v"]),
+        }
     metrics = {"t2v": rank_metrics(ranks["test"]), "v2t": v2t_metrics(test["v2t"])}
     return VariantRun(
         variant, result.model, result.history, result.best_epoch, metrics,
         time.perf_counter() - start, ranks,
     )  # fmt: skip
+
+
+SHARED_PREFIX = "text.backbone."  # a frozen backbone's weights: shared by every run, not sent
+
+
+def without_model(run: VariantRun) -> tuple[VariantRun, dict[str, Tensor]]:
+    """A run made ready to cross between processes: the run without its model, and the model's
+    weights (without a frozen text backbone, which every process already holds)."""
+    frozen = not run.model.text.finetune
+    state = {
+        k: v for k, v in run.model.state_dict().items()
+        if not (frozen and k.startswith(SHARED_PREFIX))
+    }  # fmt: skip
+    return replace(run, model=None), state
+
+
+def with_model(
+    run: VariantRun, state: Mapping[str, Tensor], base: SEDSConfig, text: MiniLMText
+) -> VariantRun:
+    """`without_model` undone: the variant's model rebuilt on `text` with the weights `state`."""
+    with torch.random.fork_rng():
+        model = build_variant(run.variant, base, text)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.startswith(SHARED_PREFIX) for k in missing):
+        raise ValueError(f"weights do not fit {run.variant.name}: {missing or unexpected}")
+    return replace(run, model=model)
 
 
 def mean_run(runs: list[VariantRun]) -> VariantRun:

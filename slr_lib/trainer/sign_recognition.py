@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 from slr_lib.data_loader.retrieval import batches
 from slr_lib.data_loader.sign_windows import WindowSet, augment, random_crops
 from slr_lib.model.sign_recognition import SignRecognizer
+from slr_lib.pipeline.timing import timed
 from slr_lib.trainer.crossmodal import pick_device, seed_everything
 
 
@@ -85,6 +86,7 @@ def training_crops(
     return augment(crops, rng) if config.augment else crops
 
 
+@timed("sign recogniser")
 def train_sign_recognizer(
     windows: WindowSet,
     n_classes: int,

@@ -33,6 +33,7 @@ from slr_lib.model.translation import (
     greedy_decode,
     teacher_forcing,
 )
+from slr_lib.pipeline.timing import timed
 from slr_lib.translation_metrics import bleu
 
 log = get_logger(__name__)
@@ -105,6 +106,7 @@ class TrainedTranslator:
         return out
 
 
+@timed("translator")
 def train_translator(
     train: TranslationSplit, val: TranslationSplit, config: TranslationTrainConfig
 ) -> TrainedTranslator:

@@ -8,17 +8,17 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from slr_lib.config import ParamsError
 from slr_lib.data_loader.seds import build_seds_splits
 from slr_lib.experiments import seds_ablations
+from slr_lib.experiments.seds_runs import ablation_variant
 from slr_lib.experiments.seds_setup import Scoreboard, SEDSSetup
 from slr_lib.metrics import rank_metrics
 from slr_lib.papers.seds import TABLE_5, TABLE_6
 from slr_lib.trainer.seds_study import Variant, VariantRun
 from tests.ranks import rank_runs
-from tests.seds_stand_ins import StandInText, made_up_rgb
+from tests.seds_stand_ins import StandInText, made_up_rgb, saved_runs
 
 N_TEST = 300  # the stand-in ranks' videos: chance T2V R@10 3.3 %
 
@@ -28,6 +28,7 @@ CONFIG = seds_ablations.Config(
     cico_features_dir="",
     pose_encoder_dir="",
     pose_init=["hands"],
+    runs_dir="data/seds/main",
     model_size="tiny",
     max_clips=8,
     finetune_text=False,
@@ -50,7 +51,7 @@ def fake_run(key, ranks) -> VariantRun:
     """A 'trained' run whose test metrics are those of `ranks` (all seeds pooled)."""
     t2v = rank_metrics(ranks.test.ravel())
     test = {"t2v": t2v, "v2t": dict(t2v)}
-    return VariantRun(seds_ablations.variant(key), None, pd.DataFrame(), 1, test, 2.5)
+    return VariantRun(ablation_variant(key), None, pd.DataFrame(), 1, test, 2.5)
 
 
 def results(rates=None, gap_with: float = 0.1, gap_without: float = 0.3, config=CONFIG):
@@ -103,7 +104,7 @@ def test_each_wanted_run_once_in_sorted_order():
     assert keys == sorted(set(keys))
     assert ("cgaf", 0.8, 0.0) in keys and ("add_mlp", 0.8, 0.4) in keys
     assert len(keys) == 2 + 5  # two other fusions; CGAF at alpha 0, 0.8, 1.6 and beta 0, 0.8
-    assert seds_ablations.variant(("cgaf", 0.8, 0.0)) == Variant(
+    assert ablation_variant(("cgaf", 0.8, 0.0)) == Variant(
         "CGAF, alpha 0.8, beta 0", fusion="cgaf", alpha=0.8, beta=0.0
     )
 
@@ -180,7 +181,7 @@ def test_config_rejects_bad_values(knob, value):
 
 
 @pytest.mark.usefixtures("one_thread")
-def test_run_with_and_without_alignment(generated, corpus_dir):
+def test_run_with_and_without_alignment(generated, corpus_dir, tmp_path):
     corpus = generated[1]
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
@@ -194,7 +195,8 @@ def test_run_with_and_without_alignment(generated, corpus_dir):
         seeds=[0, 1],
         corpus_dir=corpus_dir,
     )
-    torch.manual_seed(0)
+    variants = [ablation_variant(key) for key in seds_ablations.wanted_runs(config)]
+    config = replace(config, runs_dir=saved_runs(tmp_path / "runs", config, setup, variants))
     res = seds_ablations.run(config, setup)
     assert list(res.runs) == [("cgaf", 0.8, 0.0), ("cgaf", 0.8, 0.4)]
     assert res.ranks[("cgaf", 0.8, 0.4)].seeds == 2

@@ -19,7 +19,9 @@ from tests.ranks import rank_runs
 from tests.seds_stand_ins import StandInText, made_up_rgb
 
 KNOBS = {
-    k: v for k, v in SEDS_CONFIG.to_dict().items() if k not in ("spotalign_results", "n_examples")
+    k: v
+    for k, v in SEDS_CONFIG.to_dict().items()
+    if k not in ("runs_dir", "spotalign_results", "n_examples")
 }
 TABLE7 = {"Translation": metrics(1, 2, 3), "Cross-modal": metrics(4, 5, 6),
           "Combination": metrics(7, 8, 30)}  # fmt: skip

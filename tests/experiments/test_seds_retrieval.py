@@ -8,7 +8,6 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from slr_lib.config import ParamsError
 from slr_lib.data_loader.seds import build_seds_splits
@@ -19,7 +18,7 @@ from slr_lib.papers.seds import TABLE_1, TABLE_4
 from slr_lib.results import ChapterResults, write_results
 from slr_lib.trainer.seds_study import Variant, VariantRun
 from tests.ranks import rank_runs
-from tests.seds_stand_ins import StandInText, made_up_rgb
+from tests.seds_stand_ins import StandInText, made_up_rgb, saved_runs
 
 N_TEST = 300  # the stand-in ranks' videos: chance T2V R@10 3.3 %
 
@@ -29,6 +28,7 @@ CONFIG = seds_retrieval.Config(
     cico_features_dir="",
     pose_encoder_dir="",
     pose_init=["hands"],
+    runs_dir="data/seds/main",
     model_size="tiny",
     max_clips=8,
     finetune_text=False,
@@ -175,7 +175,7 @@ def test_config_rejects_bad_values(knob, value):
 
 
 @pytest.mark.usefixtures("one_thread")
-def test_run_trains_three_models_and_scores_them(generated, tmp_path, corpus_dir):
+def test_run_loads_three_models_and_scores_them(generated, tmp_path, corpus_dir):
     corpus = generated[1]
     meta = {"window": 16, "stride": 4}
     splits = build_seds_splits(corpus, made_up_rgb(corpus), meta, max_clips=8)
@@ -186,7 +186,8 @@ def test_run_trains_three_models_and_scores_them(generated, tmp_path, corpus_dir
         ChapterResults("spotalign_fusion", "t", "tiny", "d", {"table6": table6}),
     )
     config = replace(CONFIG, spotalign_results=str(spotalign), corpus_dir=corpus_dir)
-    torch.manual_seed(0)
+    runs_dir = saved_runs(tmp_path / "runs", config, setup, seds_retrieval.MODELS)
+    config = replace(config, runs_dir=runs_dir)
     res = seds_retrieval.run(config, setup)
     assert list(res.runs) == ["SEDS", "CiCo", "pose only"]
     assert set(res.history["model"]) == set(res.runs)

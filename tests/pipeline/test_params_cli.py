@@ -42,9 +42,9 @@ BAD = [
     ("profile: small", "profile: medium", "allowed values: tiny, small, full"),
     ("protocol:\n", "protocl:\n", "'protocl' is unknown; did you mean 'protocol'"),
     (
-        "  fusions: [add_mlp,",
-        "  fusions: [add_mpl,",
-        "'seds_ablations.fusions[0]' has value 'add_mpl'",
+        "  fusions: &seds_fusions [add_mlp,",
+        "  fusions: &seds_fusions [add_mpl,",
+        "'seds_runs.fusions[0]' has value 'add_mpl'",
     ),
     ("  min_words: 3 ", "  min_words: 50 ", "'corpus.min_words' (50) exceeds 'corpus.max_words'"),
     (
