@@ -32,6 +32,7 @@ from slr_lib.spotting.stage import (
     write_summary,
     write_unavailable,
 )
+from slr_lib.trainer.parallel import map_runs
 
 log = get_logger(__name__)
 
@@ -77,8 +78,9 @@ def run_seed(section: RecogniserSeedsConfig, seed: int, out: Path) -> None:
 
 
 def _run(section: RecogniserSeedsConfig, args: argparse.Namespace) -> None:
-    for seed in section.seeds:
-        run_seed(section, seed, args.out)
+    """Every seed, side by side in worker processes (`slr_lib.trainer.parallel`)."""
+    seeds = section.seeds
+    map_runs(lambda i: run_seed(section, seeds[i], args.out), len(seeds))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,3 +42,42 @@ def test_a_seed_writes_summary_spottings_weights_and_sr_input(generated, tmp_pat
     recognition = load_recognition(out / "recognition" / "M.npz")
     evaluated = main.videos[main.videos["split"].isin(["val", "test"])]["video_id"]
     assert set(recognition) == set(evaluated)
+
+
+def test_seeds_side_by_side_equal_a_seed_alone(generated, tmp_path, monkeypatch):
+    """The stage trains its seeds in worker processes; each seed's models are those it gets
+    trained alone in this process."""
+    import argparse
+
+    import torch
+
+    from slr_lib.spotting import seeds
+
+    folder = generated[0]
+    section = RecogniserSeedsConfig.from_values(
+        {**VALUES, "corpus_dir": str(folder / "main"), "pretrain_dir": str(folder / "pretrain"),
+         "seeds": [1, 2]}
+    )  # fmt: skip
+    monkeypatch.setenv("SLR_WORKERS", "2")
+    seeds._run(section, argparse.Namespace(out=tmp_path / "both"))
+    run_seed(section, 2, tmp_path / "alone")
+    both, alone = seed_folder(tmp_path / "both", 2), seed_folder(tmp_path / "alone", 2)
+    assert seed_folder(tmp_path / "both", 1).is_dir()
+
+    def tensors(saved, prefix: str = "") -> dict:
+        if isinstance(saved, torch.Tensor):
+            return {prefix: saved}
+        if isinstance(saved, dict):
+            return {
+                k: v
+                for key, sub in saved.items()
+                for k, v in tensors(sub, f"{prefix}.{key}").items()
+            }
+        return {}
+
+    for model in sorted((alone / "models").iterdir()):
+        mine = tensors(torch.load(model, weights_only=True))
+        theirs = tensors(torch.load(both / "models" / model.name, weights_only=True))
+        assert mine and mine.keys() == theirs.keys(), model.name
+        for key, value in mine.items():
+            assert torch.equal(value, theirs[key]), (model.name, key)
