@@ -17,7 +17,7 @@ from pathlib import Path
 from slr_lib.claims import render_ledger
 from slr_lib.papers.registry import all_tables, render_index
 from slr_lib.pipeline.chapters import STAGES, chapters
-from slr_lib.pipeline.timing import TIMINGS_DIR, StageTiming, stage_table
+from slr_lib.pipeline.timing import TIMINGS_DIR, read_timings, stage_table
 from slr_lib.results import VERDICTS, ChapterResults, read_results
 from slr_lib.stability import read_stability
 
@@ -59,11 +59,11 @@ def papers_page() -> str:
 
 def stage_times(folder: Path) -> str:
     """The per-stage cost table of the run that made the committed outputs."""
-    timings = [StageTiming.read(folder / f"{s.name}.json") for s in STAGES
-               if (folder / f"{s.name}.json").is_file()]  # fmt: skip
-    missing = len(STAGES) - len(timings)
+    names = [s.name for s in STAGES]
+    timings = [t for t in read_timings(folder) if t.stage in names]
+    missing = len(names) - len(timings)
     note = f"\n{missing} stage(s) have no timing file yet.\n" if missing else ""
-    return stage_table(timings, [s.name for s in STAGES]) + note
+    return stage_table(timings, names) + note
 
 
 def main(argv: list[str] | None = None) -> int:

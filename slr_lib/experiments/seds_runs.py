@@ -38,6 +38,7 @@ from slr_lib.experiments.seds_setup import (
     train_runs,
 )
 from slr_lib.logging_setup import get_logger
+from slr_lib.model.seds import SEDSConfig
 from slr_lib.model.stream_fusion import FUSIONS
 from slr_lib.paths import project_path
 from slr_lib.pipeline.stage_cli import stage_main
@@ -131,18 +132,23 @@ def training_settings(config: SEDSTraining) -> dict[str, Any]:
     return {f.name: getattr(config, f.name) for f in fields(SEDSTraining)}
 
 
+def run_path(variant: Variant, seed: int) -> str:
+    """Where a run of `variant` with `seed` sits in the stage's folder: `SLUG/seedN`."""
+    return f"{slug(variant)}/seed{seed}"
+
+
 def save_runs(out: Path, config: SEDSTraining, runs: Sequence[tuple[VariantRun, int]]) -> None:
     """Write each (run, seed) under `out/SLUG/seedN/` and the index `out/runs.json`."""
     index = []
     for run, seed in runs:
-        folder = out / slug(run.variant) / f"seed{seed}"
+        folder = out / run_path(run.variant, seed)
         folder.mkdir(parents=True)
         bare, state = without_model(run)
         torch.save(state, folder / "weights.pt")
         bare.history.to_csv(folder / "history.csv", index=False)
         np.savez(folder / "ranks.npz", **bare.ranks)
         entry = {"variant": settings(run.variant), "seed": seed,
-                 "path": folder.relative_to(out).as_posix(), "best_epoch": bare.best_epoch,
+                 "path": run_path(run.variant, seed), "best_epoch": bare.best_epoch,
                  "test": bare.test, "seconds": bare.seconds}  # fmt: skip
         index.append(entry)
     document = {"training": training_settings(config), "runs": index}
@@ -167,37 +173,38 @@ def load_runs(
             f"the runs in {folder} were trained with other settings than the "
             f"{config.SECTION} section's ({shown}): re-run `dvc repro seds_runs`"
         )
-    entries = {(json.dumps(e["variant"], sort_keys=True), e["seed"]): e for e in document["runs"]}
+    entries = {e["path"]: e for e in document["runs"]}
     base = model_config(config, setup.splits["train"].rgb_dim)
     found: dict[str, list[VariantRun]] = {}
     for variant in variants:
-        key = json.dumps(settings(variant), sort_keys=True)
         found[variant.name] = []
         for seed in config.seeds:
-            entry = entries.get((key, seed))
+            entry = entries.get(run_path(variant, seed))
             if entry is None:
                 raise ValueError(
                     f"{folder} has no run of {variant.name!r} with seed {seed}: the seds_runs "
                     "section must list what the chapter compares (fusions, alphas, betas, seeds)"
                 )
-            found[variant.name].append(_read_run(folder / entry["path"], entry, variant, base,
-                                                 setup))  # fmt: skip
+            found[variant.name].append(_read_run(folder, entry, variant, base, setup))
     return found
 
 
-def _read_run(folder: Path, entry: Mapping[str, Any], variant: Variant, base, setup) -> VariantRun:
+def _read_run(
+    folder: Path, entry: Mapping[str, Any], variant: Variant, base: SEDSConfig, setup: SEDSSetup
+) -> VariantRun:
     """One saved run, its model rebuilt (named as the chapter names it)."""
-    with np.load(folder / "ranks.npz") as ranks:
+    where = folder / entry["path"]
+    with np.load(where / "ranks.npz") as ranks:
         saved_ranks = {name: ranks[name] for name in ranks.files}
     bare = VariantRun(
-        variant, None, pd.read_csv(folder / "history.csv"), entry["best_epoch"], entry["test"],
+        variant, None, pd.read_csv(where / "history.csv"), entry["best_epoch"], entry["test"],
         entry["seconds"], saved_ranks,
     )  # fmt: skip
-    state = torch.load(folder / "weights.pt", map_location="cpu", weights_only=True)
+    state = torch.load(where / "weights.pt", map_location="cpu", weights_only=True)
     return with_model(bare, state, base, setup.text)
 
 
-def train_all(config: SEDSRunsConfig, out: Path) -> list[tuple[VariantRun, int]]:
+def train_all(config: SEDSRunsConfig, out: Path) -> None:
     """Train every wanted variant once per seed and write them to `out` (whole or not at all)."""
     setup = set_up(config, domain=True)
     variants = wanted_variants(config)
@@ -206,7 +213,6 @@ def train_all(config: SEDSRunsConfig, out: Path) -> list[tuple[VariantRun, int]]
     runs = train_runs(config, setup, jobs)
     with replacing_folder(out) as partial:
         save_runs(partial, config, [(run, seed) for run, (_, seed) in zip(runs, jobs, strict=True)])
-    return list(zip(runs, (seed for _, seed in jobs), strict=True))
 
 
 def main(argv: list[str] | None = None) -> int:
