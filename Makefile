@@ -3,10 +3,14 @@ VENV := .venv
 BIN := $(abspath $(VENV)/bin)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup repro serve test lint format bench bench-index clean
+.PHONY: setup constraints repro serve test lint format bench bench-index clean
 
 setup:
 	@bash scripts/setup_env.sh
+
+## Re-pin constraints.txt to what .venv holds now (after upgrading a package on purpose).
+constraints: setup
+	python scripts/pin_constraints.py
 
 ## Set up, then regenerate every result and the book (dvc repro: pipeline stages + book build).
 repro: setup
