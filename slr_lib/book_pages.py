@@ -2,8 +2,9 @@
 
 `python -m slr_lib.book_pages results/*.json --out book` (the `claims` stage) writes
 `claims.md`, `papers.md` and `_chapter_table.md` (included by `intro.md`) from the chapters'
-results and `slr_lib.papers.registry`, and `_stage_times.md` (included by `reproduce.md`) from
-the stages' timing files (`slr_lib.pipeline.timing`): nothing on these pages is typed by hand.
+results and `slr_lib.papers.registry`, and, for `reproduce.md`, `_stage_times.md` from the
+stages' timing files (`slr_lib.pipeline.timing`) and `_profile_sizing.md` from the seed-count
+sweep (`slr_lib.sizing`): nothing on these pages is typed by hand.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from slr_lib.claims import render_ledger
 from slr_lib.papers.registry import all_tables, render_index
-from slr_lib.pipeline.chapters import STAGES, chapters
+from slr_lib.pipeline.chapters import SIZING, STAGES, chapters
 from slr_lib.pipeline.timing import TIMINGS_DIR, read_timings, stage_table
 from slr_lib.results import VERDICTS, ChapterResults, read_results
+from slr_lib.sizing import markdown, read_sweep
 from slr_lib.stability import read_stability
 
-PAGES = ("claims.md", "papers.md", "_chapter_table.md", "_stage_times.md")
+PAGES = ("claims.md", "papers.md", "_chapter_table.md", "_stage_times.md", "_profile_sizing.md")
 
 
 def chapter_table(results: Sequence[ChapterResults], chapter_dir: str = "chapters") -> str:
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timings", type=Path, default=Path(TIMINGS_DIR),
                         help="the stages' timing files (slr-timed)")  # fmt: skip
+    parser.add_argument("--sizing", type=Path, default=Path(SIZING),
+                        help="the profile_sizing stage's folder")  # fmt: skip
     args = parser.parse_args(argv)
     results = [read_results(p) for p in args.results]
     stability = read_stability(args.stability) if args.stability else None
@@ -85,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         "papers.md": papers_page(),
         "_chapter_table.md": chapter_table(results),
         "_stage_times.md": stage_times(args.timings),
+        "_profile_sizing.md": markdown(read_sweep(args.sizing)),
     }
     for name, text in pages.items():
         (args.out / name).write_text(text)

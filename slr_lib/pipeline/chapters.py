@@ -64,6 +64,7 @@ RECOGNISER_SEEDS = "data/recogniser_seeds"
 PHOENIX = "data/phoenix"
 SEARCH = "data/search"
 SEDS_RUNS = "data/seds/main"  # the SEDS chapters' models, trained once
+SIZING = "data/sizing"  # the seed-count sweep (book/reproduce.md)
 SEARCH_PAGE = "book/_search"  # the search box's files, published by the book
 
 STAGES: tuple[Stage, ...] = (
@@ -160,6 +161,14 @@ STAGES: tuple[Stage, ...] = (
         "slr_lib.experiments.protocol:Config",
         plots=("protocol_recall_at_k.csv",),
         title="Data and evaluation",
+    ),
+    Stage(
+        "profile_sizing",
+        "slr_lib.experiments.profile_sizing:ProfileSizingConfig",
+        reads=(CORPORA, SPOTALIGN),
+        writes=(SIZING,),
+        module="slr_lib.experiments.profile_sizing",
+        args=f"--out {SIZING}",
     ),
     Stage(
         "crossmodal_pooling",

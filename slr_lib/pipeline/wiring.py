@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from slr_lib.book_pages import PAGES
-from slr_lib.pipeline.chapters import READ_TOO, STAGES, Stage, chapters
+from slr_lib.pipeline.chapters import READ_TOO, SIZING, STAGES, Stage, chapters
 from slr_lib.pipeline.imports import closure, module_source, notebook_source
 from slr_lib.stability import STABILITY_FILE
 
@@ -81,6 +81,7 @@ def pipeline(root: Path) -> dict[str, Any]:
         "deps": [
             *results,
             *timings,
+            SIZING,
             *stability,
             *closure(root, [module_source(root, "slr_lib.book_pages")]),
         ],  # fmt: skip
