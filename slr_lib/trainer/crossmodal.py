@@ -26,7 +26,7 @@ from slr_lib.losses import max_margin_ranking_loss
 from slr_lib.model.crossmodal import CrossModalModel, similarity
 from slr_lib.model.padding import pad_sequences
 from slr_lib.pipeline.timing import timed
-from slr_lib.trainer import distributed
+from slr_lib.trainer import distributed, optimisers
 from slr_lib.trainer.parallel import map_runs
 
 log = get_logger(__name__)
@@ -105,9 +105,7 @@ def train_crossmodal(
         clusters=config.clusters, out_dim=config.out_dim,
     ).to(target)  # fmt: skip
     embed = distributed.wrap(_Embeddings(model), world, target)
-    optimiser = torch.optim.RAdam(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
+    optimiser = optimisers.radam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     rng = np.random.default_rng(config.seed)
     rows, best, best_state = [], -1.0, None
     epochs = tqdm(range(1, config.epochs + 1), desc=f"CM training (seed {config.seed})",

@@ -35,6 +35,7 @@ from slr_lib.model.pose_gcn import IN_CHANNELS, N_GROUP_POINTS, PoseEncoder, pos
 from slr_lib.model.seds import MODEL_SIZES
 from slr_lib.model.sign_recognition import WINDOW
 from slr_lib.pipeline.timing import timed
+from slr_lib.trainer import optimisers
 from slr_lib.trainer.crossmodal import seed_everything
 
 log = get_logger(__name__)
@@ -112,7 +113,7 @@ def pretrain_pose_encoder(
     n_held = max(1, int(round(config.held_out * len(windows))))
     held, train = order[:n_held], order[n_held:]
     model = PoseClassifier(tuple(MODEL_SIZES[config.model_size]["gcn_dims"]), n_classes)
-    optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimiser = optimisers.adam(model.parameters(), lr=config.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, config.epochs)
     history = []
     for epoch in tqdm(range(1, config.epochs + 1), desc="pose pre-training", leave=False):

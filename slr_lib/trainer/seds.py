@@ -37,7 +37,7 @@ from slr_lib.data_loader.seds import SEDSBatch, SEDSSplit
 from slr_lib.logging_setup import get_logger
 from slr_lib.model.fine_grained import fine_grained_similarity
 from slr_lib.model.seds import SEDS, SEDSOutput
-from slr_lib.trainer import distributed
+from slr_lib.trainer import distributed, optimisers
 from slr_lib.trainer.crossmodal import pick_device, seed_everything
 
 log = get_logger(__name__)
@@ -75,7 +75,7 @@ def make_optimiser(model: SEDS, config: SEDSTrainConfig) -> torch.optim.Adam:
         {"params": [p for p in trainable if id(p) not in backbone], "lr": config.lr},
         {"params": [p for p in trainable if id(p) in backbone], "lr": config.lr_text},
     ]
-    return torch.optim.Adam([g for g in groups if g["params"]])
+    return optimisers.adam([g for g in groups if g["params"]])
 
 
 def cosine_warmup(

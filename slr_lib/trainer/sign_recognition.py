@@ -19,6 +19,7 @@ from slr_lib.data_loader.retrieval import batches
 from slr_lib.data_loader.sign_windows import WindowSet, augment, random_crops
 from slr_lib.model.sign_recognition import SignRecognizer
 from slr_lib.pipeline.timing import timed
+from slr_lib.trainer import optimisers
 from slr_lib.trainer.crossmodal import pick_device, seed_everything
 
 
@@ -70,7 +71,7 @@ def sgd_schedule(
     model: nn.Module, config: SignTrainConfig
 ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler]:
     """SGD with momentum, and its schedule: learning rate / 10 after `lr_drop` of the epochs."""
-    optimiser = torch.optim.SGD(
+    optimiser = optimisers.sgd(
         model.parameters(), lr=config.lr, momentum=config.momentum,
         weight_decay=config.weight_decay,
     )  # fmt: skip

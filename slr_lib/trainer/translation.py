@@ -34,6 +34,7 @@ from slr_lib.model.translation import (
     teacher_forcing,
 )
 from slr_lib.pipeline.timing import timed
+from slr_lib.trainer import optimisers
 from slr_lib.translation_metrics import bleu
 
 log = get_logger(__name__)
@@ -117,7 +118,7 @@ def train_translator(
     model = SignTranslator(
         train.features[0].shape[1], len(vocabulary), TRANSLATOR_SIZES[config.size]
     )
-    optimiser = torch.optim.Adam(
+    optimiser = optimisers.adam(
         model.parameters(), lr=config.lr, betas=config.betas, weight_decay=config.weight_decay
     )
     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
