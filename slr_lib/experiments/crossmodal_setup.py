@@ -10,7 +10,7 @@ and seed, their mean ± std, and each variant's per-query ranks for the verdict 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,7 +30,8 @@ from slr_lib.paths import project_path
 from slr_lib.reporting import mean_std
 from slr_lib.text_embeddings import TokenEmbedder, make_sized_embedder
 from slr_lib.text_embeddings.factory import EMBEDDERS
-from slr_lib.trainer.crossmodal import TrainConfig, pick_device, run_seeds
+from slr_lib.trainer.crossmodal import SeedRun, TrainConfig, collect, pick_device, seed_run
+from slr_lib.trainer.parallel import map_runs
 
 log = get_logger(__name__)
 
@@ -227,13 +228,23 @@ def train_over_seeds(
 ) -> SeedRuns:
     """Train and test each variant once per seed; column `by` names the variant.
 
-    `variants` may be a generator: each variant's pairs are built just before it trains.
+    Every variant's pairs are built first, then all variant-seed runs share the worker processes
+    (`slr_lib.trainer.parallel`), so that no core idles while a variant's last seed trains.
     """
-    runs, ranks = [], {}
-    for variant in variants:
+    variants = list(variants)
+    jobs = [(variant, seed) for variant in variants for seed in seeds]
+
+    def run(index: int) -> SeedRun:
+        variant, seed = jobs[index]
         splits = variant.data.splits
-        per_seed = run_seeds(
-            splits["train"], splits["val"], splits["test"], variant.train, seeds, device
+        config = replace(variant.train, seed=seed)
+        return seed_run(splits["train"], splits["val"], splits["test"], config, device)
+
+    done = map_runs(run, len(jobs))
+    runs, ranks = [], {}
+    for k, variant in enumerate(variants):
+        per_seed = collect(
+            done[k * len(seeds) : (k + 1) * len(seeds)], len(variant.data.splits["test"])
         )
         runs.append(per_seed.rows.assign(**{by: variant.name}, **variant.extra))
         ranks[variant.name] = per_seed.ranks

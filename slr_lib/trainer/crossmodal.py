@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,6 @@ from slr_lib.model.crossmodal import CrossModalModel, similarity
 from slr_lib.model.padding import pad_sequences
 from slr_lib.pipeline.timing import timed
 from slr_lib.trainer import distributed, optimisers
-from slr_lib.trainer.parallel import map_runs
 
 log = get_logger(__name__)
 
@@ -214,26 +214,27 @@ class SeedResults:
     ranks: metrics.RankRuns  # test and validation T2V ranks, one row per seed
 
 
-def run_seeds(
+SeedRun = tuple[dict, np.ndarray, np.ndarray]
+"""One trained model: its test metrics row, its test and its validation T2V ranks."""
+
+
+def seed_run(
     train: RetrievalSplit,
     val: RetrievalSplit,
     test: RetrievalSplit,
     config: TrainConfig,
-    seeds: list[int],
     device: str | None = None,
-) -> SeedResults:
-    """Train one model per seed, side by side in worker processes (`slr_lib.trainer.parallel`:
-    each seed's numbers are those it gets alone); its test T2V metrics and the test and
-    validation ranks."""
+) -> SeedRun:
+    """Train one model (seed `config.seed`) and rank the test and validation queries."""
+    result = train_crossmodal(train, val, config, device=device)
+    test_ranks = metrics.t2v_ranks(similarities(result.model, test, device))
+    val_ranks = metrics.t2v_ranks(similarities(result.model, val, device))
+    row = {"seed": config.seed, "best_epoch": result.best_epoch, **metrics.rank_metrics(test_ranks)}
+    return row, test_ranks, val_ranks
 
-    def run(index: int) -> tuple[dict, np.ndarray, np.ndarray]:
-        seed = seeds[index]
-        result = train_crossmodal(train, val, replace(config, seed=seed), device=device)
-        test_ranks = metrics.t2v_ranks(similarities(result.model, test, device))
-        val_ranks = metrics.t2v_ranks(similarities(result.model, val, device))
-        row = {"seed": seed, "best_epoch": result.best_epoch, **metrics.rank_metrics(test_ranks)}
-        return row, test_ranks, val_ranks
 
-    rows, test_ranks, val_ranks = zip(*map_runs(run, len(seeds)), strict=True)
-    ranks = metrics.RankRuns(np.stack(test_ranks), len(test), val=np.stack(val_ranks))
+def collect(runs: Sequence[SeedRun], test_pairs: int) -> SeedResults:
+    """The seed runs of one setting as one row per seed and their ranks."""
+    rows, test_ranks, val_ranks = zip(*runs, strict=True)
+    ranks = metrics.RankRuns(np.stack(test_ranks), test_pairs, val=np.stack(val_ranks))
     return SeedResults(pd.DataFrame(list(rows)), ranks)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from slr_lib.experiments import crossmodal_setup as setup
 from slr_lib.experiments.crossmodal_pooling import Config as PoolingConfig
-from slr_lib.trainer.crossmodal import TrainConfig
+from slr_lib.trainer.crossmodal import TrainConfig, collect, seed_run
 
 KNOBS = dict(
     corpus_dir="data/corpora/main",
@@ -74,3 +77,31 @@ def test_train_over_seeds_gives_a_row_per_variant_and_seed(clips):
     )
     metrics = result.metrics()
     assert all(type(v) is float for per in metrics.values() for v in per.values())
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_variant_seed_runs_side_by_side_equal_each_variant_alone(clips, monkeypatch):
+    data = setup.embed_pairs(clips, "random", 8)
+    config = PoolingConfig(**KNOBS, embedding="random", poolings=["avg", "max"])
+    variants = [setup.Variant(p, data, setup.train_config(config, p)) for p in config.poolings]
+    seeds = [0, 1, 2]  # 6 runs: with 2 workers, a variant's last seed shares a round
+    found = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SLR_WORKERS", workers)
+        found[workers] = setup.train_over_seeds(variants, seeds, "pooling")
+    pd.testing.assert_frame_equal(found["1"].runs, found["2"].runs)
+    splits = data.splits
+    for variant in variants:
+        alone = collect(
+            [
+                seed_run(
+                    splits["train"], splits["val"], splits["test"], replace(variant.train, seed=s)
+                )
+                for s in seeds
+            ],
+            len(splits["test"]),
+        )
+        for side_by_side in found.values():
+            ranks = side_by_side.ranks[variant.name]
+            np.testing.assert_array_equal(ranks.test, alone.ranks.test)
+            np.testing.assert_array_equal(ranks.val, alone.ranks.val)

@@ -1,5 +1,6 @@
+from dataclasses import replace
+
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
@@ -8,9 +9,10 @@ from slr_lib.losses import max_margin_ranking_loss
 from slr_lib.trainer import crossmodal as crossmodal_trainer
 from slr_lib.trainer.crossmodal import (
     TrainConfig,
+    collect,
     evaluate,
     pick_device,
-    run_seeds,
+    seed_run,
     similarities,
     train_crossmodal,
 )
@@ -55,31 +57,16 @@ def test_same_seed_same_model():
     np.testing.assert_allclose(a, b)
 
 
-def test_run_seeds_gives_one_row_per_seed_and_its_ranks():
+def test_seed_runs_give_one_row_per_seed_and_its_ranks():
     train, val = synthetic_split(64, 0, CODES), synthetic_split(16, 1, CODES)
     test = synthetic_split(12, 2, CODES)
-    found = run_seeds(
-        train, val, test, TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1), [0, 1]
-    )
+    config = TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=1)
+    found = collect([seed_run(train, val, test, replace(config, seed=s)) for s in (0, 1)], 12)
     rows = found.rows
     assert rows["seed"].tolist() == [0, 1] and {"R1", "MedR", "best_epoch"} <= set(rows.columns)
     assert found.ranks.test.shape == (2, 12) and found.ranks.val.shape == (2, 16)
     assert found.ranks.n_videos == 12
     assert rows.loc[1, "R10"] == pytest.approx(100.0 * np.mean(found.ranks.test[1] < 10))
-
-
-@pytest.mark.usefixtures("one_thread")
-def test_seeds_side_by_side_equal_seeds_one_after_the_other(monkeypatch):
-    train, val = synthetic_split(64, 0, CODES), synthetic_split(16, 1, CODES)
-    test = synthetic_split(12, 2, CODES)
-    config = TrainConfig(clusters=2, out_dim=8, batch_size=16, epochs=2)
-    found = {}
-    for workers in ("1", "2"):
-        monkeypatch.setenv("SLR_WORKERS", workers)
-        found[workers] = run_seeds(train, val, test, config, [0, 1, 2])
-    pd.testing.assert_frame_equal(found["1"].rows, found["2"].rows)
-    np.testing.assert_array_equal(found["1"].ranks.test, found["2"].ranks.test)
-    np.testing.assert_array_equal(found["1"].ranks.val, found["2"].ranks.val)
 
 
 @pytest.mark.parametrize("normalisation", ["batch", "pairs"])
