@@ -57,3 +57,19 @@ def test_pose_rgb_similarity_follows_eq_5_and_6():
             expected_r2p = sum(v[i, i] * cols[i, i] for i in diagonal) / len(diagonal)
             torch.testing.assert_close(p2r[m, n], expected_p2r)
             torch.testing.assert_close(r2p[m, n], expected_r2p)
+
+
+def test_gradient_matches_finite_differences_with_padding():
+    torch.manual_seed(2)
+    words = F.normalize(torch.randn(3, 4, 5, dtype=torch.float64), dim=-1).requires_grad_()
+    clips = F.normalize(torch.randn(2, 3, 5, dtype=torch.float64), dim=-1).requires_grad_()
+    word_mask = torch.arange(4)[None] < torch.tensor([4, 2, 1])[:, None]
+    clip_mask = torch.arange(3)[None] < torch.tensor([3, 1])[:, None]
+
+    def scores(w: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return fine_grained_similarity(w, word_mask, c, clip_mask, temperature=0.3)
+
+    assert torch.autograd.gradcheck(scores, (words, clips))
+    t2v, v2t = scores(words, clips)
+    (t2v.sum() + v2t.sum()).backward()
+    assert (words.grad[~word_mask] == 0).all() and (clips.grad[~clip_mask] == 0).all()
