@@ -49,13 +49,11 @@ def main() -> None:
     train = build_seds_splits(
         corpus, rgb, read_meta(args.features), max_clips=args.max_clips, splits=("train",)
     )["train"]
-    base = SEDSConfig.profile(args.size, rgb_dim=train.rgb_dim, max_clips=args.max_clips)
+    base = SEDSConfig.of_size(args.size, rgb_dim=train.rgb_dim, max_clips=args.max_clips)
     text = MiniLMText(finetune=args.finetune_text, device=args.device or "cpu")
     if not args.finetune_text:
         start = time.perf_counter()
-        encoder = text.encoder(base.embed_dim).to(args.device or "cpu")
-        for i in range(0, len(train), 256):
-            encoder(train.texts[i : i + 256])
+        text.fill_cache(train.texts)
         print(f"text cache: {len(train)} captions in {time.perf_counter() - start:.1f} s")
     config = SEDSTrainConfig(batch_size=args.batch)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {len(train)} pairs")

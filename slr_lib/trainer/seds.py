@@ -321,7 +321,8 @@ def measure_throughput(
     """Training pairs per second and peak memory over `steps` steps of a copy of `model`.
 
     Batches of `config.batch_size` pairs (at most the split) are drawn at random; the timed
-    steps include building the batches and follow one untimed warm-up step. Peak memory is the
+    steps include building the batches and follow one untimed warm-up step; the CPU seconds
+    per step are this process's (all its threads). Peak memory is the
     process's resident set (host) over the timed steps when the kernel lets the mark be reset
     (`rss_reset`; otherwise the peak since the process started), beside the resident set at
     their start (`rss_before_mb`: libraries, data, the model and its copy), and the CUDA
@@ -346,12 +347,12 @@ def measure_throughput(
         torch.cuda.reset_peak_memory_stats(target)
     rss_reset = _reset_peak_rss()
     rss_before = _rss_mb("VmRSS")
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
     if cuda:
         torch.cuda.synchronize(target)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     return {
         "device": str(target),
         "threads": torch.get_num_threads(),
@@ -359,6 +360,7 @@ def measure_throughput(
         "steps": steps,
         "seconds": elapsed,
         "pairs_per_s": steps * size / elapsed,
+        "cpu_s_per_step": cpu / steps,  # this process's CPU time: steadier than wall time
         "rss_before_mb": rss_before,
         "peak_rss_mb": _peak_rss_mb(),
         "rss_reset": rss_reset,
