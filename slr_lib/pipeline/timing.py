@@ -4,10 +4,12 @@
 Every stage of `dvc.yaml` runs under `slr-timed`. It runs the command as a child process and,
 when the command succeeds, writes the stage's wall time, its CPU seconds (user and system, of the
 command and every process it started: a chapter's Jupyter kernel included), its peak resident set
-(the largest of its processes), the number of threads its numerical libraries were given, and
-the sections below. On failure it writes nothing and removes an earlier file, so a timing file is
-always from the run that made the stage's outputs. The files sit beside the results, not in them:
-the results stay comparable between runs, and the timings say what each run cost.
+(the largest of its processes), the number of threads its numerical libraries were given, the
+kernels they ran (`slr_lib.pipeline.kernels`: the AVX2 ones on every x86-64 machine that has
+them, so that numbers do not depend on the CPU), and the sections below. On failure it writes
+nothing and removes an earlier file, so a timing file is always from the run that made the
+stage's outputs. The files sit beside the results, not in them: the results stay comparable
+between runs, and the timings say what each run cost.
 
 Inside a stage, library code wraps each model it trains in `with timed("SEDS, seed 0"):`; the
 section's wall and CPU seconds (of the process that runs it) are appended as one JSON line to the
@@ -34,6 +36,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from slr_lib.pipeline.kernels import kernels_label, pinned_environment
+
 SECTIONS_VAR = "SLR_TIMING_SECTIONS"
 TIMINGS_DIR = "timings"
 
@@ -57,6 +61,7 @@ class StageTiming:
     peak_rss_mb: float  # the largest resident set of any one of its processes
     threads: str  # OMP_NUM_THREADS as the stage ran ("" where unset)
     sections: list[Section] = field(default_factory=list)
+    kernels: str = ""  # "avx2" (pinned, slr_lib.pipeline.kernels) or "native"; "" in older files
 
     @classmethod
     def read(cls, path: Path) -> StageTiming:
@@ -104,7 +109,7 @@ def run_timed(stage: str, command: Sequence[str], out_dir: Path) -> int:
     sections = out_dir / f".{stage}.sections.jsonl"
     sections.parent.mkdir(parents=True, exist_ok=True)
     sections.unlink(missing_ok=True)
-    env = {**os.environ, SECTIONS_VAR: str(sections.resolve())}
+    env = {**pinned_environment(os.environ), SECTIONS_VAR: str(sections.resolve())}
     start = time.perf_counter()
     try:
         status = subprocess.call(list(command), env=env)
@@ -119,11 +124,12 @@ def run_timed(stage: str, command: Sequence[str], out_dir: Path) -> int:
                 wall_s=round(wall, 2),
                 cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
                 peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
-                threads=os.environ.get("OMP_NUM_THREADS", ""),
+                threads=env.get("OMP_NUM_THREADS", ""),
                 sections=[
                     Section(s.label, round(s.wall_s, 2), round(s.cpu_s, 2))
                     for s in read_sections(sections)
                 ],
+                kernels=kernels_label(env),
             ).write(out)
     finally:
         sections.unlink(missing_ok=True)
