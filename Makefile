@@ -23,12 +23,13 @@ serve:
 	@test -f book/_build/html/index.html || { echo "no built book: run make repro first" >&2; exit 1; }
 	python3 -m http.server --directory book/_build/html --bind 127.0.0.1 8000
 
-## Set up, then lint and run the whole test suite (unit, notebooks, pipeline, browser).
+## Set up, then lint and run the whole test suite (unit, notebooks, pipeline, browser), one
+## worker per core (at most 4), each test file on one worker.
 test: setup
 	@bash scripts/ensure_chromium.sh
 	ruff check .
 	ruff format --check .
-	python -m pytest
+	python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 lint: setup
 	ruff check .

@@ -86,3 +86,10 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (`make test` runs one worker per core), each worker computes on one
+    thread, so that the workers do not fight over the cores."""
+    if hasattr(config, "workerinput"):
+        torch.set_num_threads(1)

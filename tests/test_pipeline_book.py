@@ -35,8 +35,12 @@ SKIPPED = shutil.ignore_patterns(
 )
 
 
-def sh(*cmd: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=2400)
+def sh(
+    *cmd: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=2400
+    )
     if check and proc.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -104,7 +108,9 @@ def test_executed_notebooks_rerun_clean_under_nbval(tiny_project):
     assert len(chapters) >= 2
     proc = sh(
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-        "--nbval-kernel-name", "slr-book", *chapters, cwd=tiny_project, check=False,
+        "--nbval-kernel-name", "slr-book", "-n", "2", "--dist", "loadfile", *chapters,
+        cwd=tiny_project, check=False,
+        env={**ENV, "OMP_NUM_THREADS": "1"},  # two chapters at a time, each on one thread
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert " passed" in proc.stdout

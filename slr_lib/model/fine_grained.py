@@ -39,10 +39,16 @@ def masked_softmax(scores: Tensor, valid: Tensor, dim: int, temperature: float) 
     return (scores / temperature).masked_fill(~valid, float("-inf")).softmax(dim=dim)
 
 
+def mean_weights(valid: Tensor, dtype: torch.dtype) -> Tensor:
+    """1 / (number of valid positions) at the positions `valid` marks along the last dimension,
+    0 elsewhere: the weights of `masked_mean`."""
+    weights = valid.to(dtype)
+    return weights / weights.sum(dim=-1, keepdim=True).clamp(min=1.0)
+
+
 def masked_mean(values: Tensor, valid: Tensor) -> Tensor:
     """Mean over the last dimension of the positions `valid` marks."""
-    valid = valid.to(values.dtype)
-    return (values * valid).sum(dim=-1) / valid.sum(dim=-1).clamp(min=1.0)
+    return (values * mean_weights(valid, values.dtype)).sum(dim=-1)
 
 
 class _FineGrained(torch.autograd.Function):
@@ -66,8 +72,8 @@ class _FineGrained(torch.autograd.Function):
         over_words = over_words.softmax(dim=1)
         per_word = torch.linalg.vecdot(sims, over_clips)  # (B_t, L, B_v)
         per_clip = (sims * over_words).sum(dim=1)  # (B_t, B_v, T)
-        word_weight = _mean_weights(word_mask, sims.dtype)  # (B_t, L)
-        clip_weight = _mean_weights(clip_mask, sims.dtype)  # (B_v, T)
+        word_weight = mean_weights(word_mask, sims.dtype)  # (B_t, L)
+        clip_weight = mean_weights(clip_mask, sims.dtype)  # (B_v, T)
         t2v = torch.einsum("blv,bl->bv", per_word, word_weight)
         v2t = torch.einsum("bvt,vt->bv", per_clip, clip_weight)
         ctx.save_for_backward(
@@ -90,12 +96,6 @@ class _FineGrained(torch.autograd.Function):
         grad_words = (flat @ clips.reshape(flat.shape[1], -1)).view(words.shape)
         grad_clips = (flat.T @ words.reshape(flat.shape[0], -1)).view(clips.shape)
         return grad_words, None, grad_clips, None, None
-
-
-def _mean_weights(valid: Tensor, dtype: torch.dtype) -> Tensor:
-    """1 / (number of valid positions) at the valid positions of each row, 0 elsewhere."""
-    weights = valid.to(dtype)
-    return weights / weights.sum(dim=-1, keepdim=True).clamp(min=1.0)
 
 
 def fine_grained_similarity(

@@ -3,13 +3,15 @@
 NumPy, OpenBLAS, MKL, oneDNN and PyTorch each choose their kernels for the CPU they find. On a
 machine with AVX-512 they take other code paths than on one with AVX2 alone, and the results
 differ in the last bits: NumPy's float32 `exp`, the summation order of a matrix product. Small as
-they are, such differences changed the simulated corpus by a few bytes between two machines, and
-every trained number downstream (`book/reproduce.md`, "Same numbers on another machine").
+they are, such differences are enough to move a simulated corpus and every trained number
+downstream; they are one candidate for the corpus that differed by a few bytes between two
+machines (`book/reproduce.md`, "Same seed, same numbers; other machines, other numbers").
 
 `slr-timed` therefore starts every stage with the variables below, which cap each library at its
 AVX2 kernels, on any x86-64 machine whose CPU has AVX2 and FMA. On such a machine without
-AVX-512 they change nothing (checked bit for bit on matrix products, linear and convolution
-layers, `exp` and `sin`); on one with AVX-512 they make it compute as the former does. A value
+AVX-512 they change nothing (`tests/pipeline/test_kernels.py` checks matrix products, a
+convolution and `exp` bit for bit); on one with AVX-512 they are meant to make it compute as the
+former does (not yet checked on such a machine). A value
 the user has set in the environment is kept. Elsewhere (ARM, or an x86 CPU without AVX2)
 nothing is set, and numbers may differ from those committed.
 """
@@ -50,7 +52,7 @@ def can_pin(machine: str | None = None, flags: frozenset[str] | None = None) -> 
     """Whether this machine (or the `machine` with `flags` given) runs the AVX2 kernels."""
     machine = machine or platform.machine()
     flags = cpu_flags() if flags is None else flags
-    return machine in {"x86_64", "AMD64"} and flags >= NEEDED_FLAGS
+    return machine == "x86_64" and flags >= NEEDED_FLAGS
 
 
 def pinned_environment(environ: Mapping[str, str], pin: bool | None = None) -> dict[str, str]:
@@ -62,5 +64,6 @@ def pinned_environment(environ: Mapping[str, str], pin: bool | None = None) -> d
 
 
 def kernels_label(environ: Mapping[str, str]) -> str:
-    """ "avx2" where `environ` pins PyTorch to its AVX2 kernels, else "native"."""
+    """The label of the timing file: "avx2" where `environ` pins PyTorch to its AVX2 kernels,
+    else "native"."""
     return "avx2" if environ.get("ATEN_CPU_CAPABILITY", "").lower() == "avx2" else "native"
