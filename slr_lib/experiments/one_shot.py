@@ -116,12 +116,13 @@ class Inputs:
 @dataclass(frozen=True)
 class SeedRun:
     """One training seed: its encoders' histories, embeddings, spottings and prediction tables,
-    and the prediction tables of the window sweep."""
+    and the prediction tables of the window sweep. Only the first seed keeps its embeddings and
+    spottings (the plots show them): at `small` they take about 1 GB per seed."""
 
     seed: int
     histories: pd.DataFrame  # one row per model and epoch
-    embedded: dict[tuple[str, str], Embedded]  # (method, split) -> queries, gallery
-    runs: dict[tuple[str, str], SpotterRun]  # (method, split) -> spottings
+    embedded: dict[tuple[str, str], Embedded]  # (method, split) -> queries, gallery; or empty
+    runs: dict[tuple[str, str], SpotterRun]  # (method, split) -> spottings; or empty
     tables: dict[tuple[str, str, str], SpottingTable]  # (method, split, Top-K) -> predictions
     sweep_tables: dict[tuple[int, str, str], SpottingTable]  # (window, split, Top-K)
 
@@ -561,10 +562,14 @@ def run_seed(
     frames: Mapping[str, StreamFrames],
     training: Mapping[str, tuple[WindowSet, WindowSet]],
     seed: int,
+    keep: bool = True,
 ) -> SeedRun:
-    """Train every encoder with `seed`, spot with each method, sweep the window length."""
+    """Train every encoder with `seed`, spot with each method, sweep the window length; `keep`
+    the embeddings and spottings, or only the prediction tables."""
     models, histories = train_models(config, inputs, training, seed)
     embedded, runs, tables = evaluate(config, inputs, frames, models)
+    if not keep:
+        embedded, runs = {}, {}
     sweep = window_sweep(config, inputs, frames, models)
     return SeedRun(seed, histories, embedded, runs, tables, sweep)
 
@@ -582,7 +587,10 @@ def run(config: Config, inputs: Inputs | None = None) -> Results:
     inputs = load_inputs(config) if inputs is None else inputs
     frames = frames_of_streams(config, inputs)
     training = training_windows(config, inputs, frames)
-    seed_runs = [run_seed(config, inputs, frames, training, s) for s in config.training_seeds]
+    seed_runs = [
+        run_seed(config, inputs, frames, training, s, keep=i == 0)
+        for i, s in enumerate(config.training_seeds)
+    ]
     scores = pd.concat(
         [score_frame(inputs.benchmarks, r.tables).assign(seed=r.seed) for r in seed_runs],
         ignore_index=True,

@@ -207,3 +207,16 @@ def test_config_rejects_bad_values(config):
         one_shot.Config.from_values({**config.to_dict(), "streams": ["depth"]})
     with pytest.raises(ParamsError, match="one_shot.n_gallery"):
         one_shot.Config.from_values({**dataclasses.asdict(config), "n_gallery": 1})
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_seed_run_keeps_its_embeddings_and_spottings_when_asked(config, keep, monkeypatch):
+    """`run` keeps them for its first seed only: at `small` they cost about 1 GB per seed."""
+    tables = {("pose", "test", "no"): "table"}
+    monkeypatch.setattr(one_shot, "train_models", lambda *a: ({}, pd.DataFrame()))
+    monkeypatch.setattr(one_shot, "evaluate", lambda *a: ({"e": 1}, {"r": 2}, tables))
+    monkeypatch.setattr(one_shot, "window_sweep", lambda *a: {"w": 3})
+    run = one_shot.run_seed(config, None, {}, {}, 7, keep=keep)
+    assert (run.seed, run.tables, run.sweep_tables) == (7, tables, {"w": 3})
+    kept = ({"e": 1}, {"r": 2}) if keep else ({}, {})
+    assert (run.embedded, run.runs) == kept
