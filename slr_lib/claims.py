@@ -26,7 +26,7 @@ def render_ledger(
 ) -> str:
     """The ledger page as MyST Markdown: one card per claim, grouped by paper, in book order
     then by id, with a filter by verdict (book/_js/slr-ledger.js); with `stability`, each claim
-    says whether a second run with another thread count gave the same verdict."""
+    says whether a second run (another machine, or another thread count) gave the same verdict."""
     order = {stage.name: n for n, stage in enumerate(book_chapters())}
     rows = [
         (r, c)
@@ -87,7 +87,7 @@ def _claim_card(res: ChapterResults, claim: Claim, stability: Stability | None) 
         f"**Paper** ({claim.source}): {claim.paper_value}",
         f"**Ours** ({res.profile} profile; {res.data}): {claim.ours}",
         f"**Evidence**: {claim.evidence or 'single measurement; rule in the chapter'}",
-        f"**Second run, other thread count**: {_stability_cell(claim, res.profile, stability)}",
+        f"**Second run**: {_stability_cell(claim, res.profile, stability)}",
         *([f"*{claim.note}*"] if claim.note else []),
         f"Tested in {{ref}}`{res.title} <claims-{res.chapter}>`",
     ]
@@ -121,11 +121,11 @@ def _stability_lines(
 ) -> list[str]:
     """The paragraph on the second run: what it was and how many verdicts it changed."""
     if stability is None:
-        return ["No second run with another thread count has been compared yet.", ""]
+        return ["No second run has been compared yet.", ""]
     status = Counter(stability.status(c, r.profile) for r, c in rows)
     return [
         f"A second full run ({stability.other}) was compared with this one "
-        f"({stability.reference}), which stands in for another machine: a claim whose verdict "
+        f"({stability.reference}): a claim whose verdict "
         f"differed between the two is marked **unstable** ({status['unstable']} of "
         f"{status['stable'] + status['unstable']} compared at the {stability.profile} profile; "
         f"{status['not compared']} new, measured again since or of another profile). "

@@ -1,9 +1,10 @@
-"""How far the book's results move on a second run with another thread count, claim by claim.
+"""How far the book's results move on a second run, claim by claim.
 
 Bit-identical training across machines is not promised (floating-point sums follow the number
-of threads and the instruction set), so a second full run of the pipeline with another thread
-count stands in for a second machine. `python -m slr_lib.stability OTHER_RESULTS` compares that
-run's `results/*.json` with the committed ones and writes `results/stability/threads.json`: both
+of threads and the instruction set), so the committed run is compared with a second full run of
+the pipeline: on another machine, or with another thread count where no second machine is at
+hand. `python -m slr_lib.stability OTHER_RESULTS` compares that run's `results/*.json` with the
+committed ones and writes `results/stability/second_run.json`: both
 runs' verdicts of every claim, what the committed run measured for it, and per chapter how many
 numbers differ and by how much. The claims ledger reads it and marks a claim **unstable** when the
 two runs gave it different verdicts; a claim re-measured since (other numbers or verdict) is "not
@@ -22,7 +23,7 @@ from typing import Any
 
 from slr_lib.results import ChapterResults, Claim, read_results
 
-STABILITY_FILE = "results/stability/threads.json"
+STABILITY_FILE = "results/stability/second_run.json"
 #: Two numbers count as the same when they differ by less than this (printed precision).
 SAME = 1e-9
 

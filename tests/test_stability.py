@@ -43,7 +43,7 @@ def test_the_command_writes_a_file_the_ledger_reads(tmp_path):
     for folder, verdict in (("ref", "holds"), ("other", "does not hold")):
         (tmp_path / folder).mkdir()
         write_results(tmp_path / folder / "a.json", chapter("a", verdict))
-    out = tmp_path / "stability" / "threads.json"
+    out = tmp_path / "stability" / "second_run.json"
     stability.main(
         [str(tmp_path / "other"), "--results", str(tmp_path / "ref"), "--out", str(out),
          "--reference-label", "2 threads", "--other-label", "1 thread"]
@@ -59,9 +59,9 @@ def test_runs_of_different_profiles_are_refused():
 
 
 def test_a_broken_file_is_named(tmp_path):
-    path = tmp_path / "threads.json"
+    path = tmp_path / "second_run.json"
     path.write_text(json.dumps({"reference": "x"}))
-    with pytest.raises(ValueError, match="threads.json: not a stability file"):
+    with pytest.raises(ValueError, match="second_run.json: not a stability file"):
         stability.read_stability(path)
 
 

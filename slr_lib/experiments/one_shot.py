@@ -115,13 +115,12 @@ class Inputs:
 
 @dataclass(frozen=True)
 class SeedRun:
-    """One training seed: its encoders' histories, embeddings, spottings and prediction tables,
-    and the prediction tables of the window sweep. Only the first seed keeps its embeddings and
-    spottings (the plots show them): at `small` they take about 1 GB per seed."""
+    """One training seed: its encoders' histories, spottings and prediction tables, and the
+    prediction tables of the window sweep. Only the first seed keeps its spottings (the plots
+    show them); no seed keeps the window features (at `small` about 1 GB per seed)."""
 
     seed: int
     histories: pd.DataFrame  # one row per model and epoch
-    embedded: dict[tuple[str, str], Embedded]  # (method, split) -> queries, gallery; or empty
     runs: dict[tuple[str, str], SpotterRun]  # (method, split) -> spottings; or empty
     tables: dict[tuple[str, str, str], SpottingTable]  # (method, split, Top-K) -> predictions
     sweep_tables: dict[tuple[int, str, str], SpottingTable]  # (window, split, Top-K)
@@ -143,10 +142,6 @@ class Results:
     def first(self) -> SeedRun:
         """The first training seed's run (the one the plots show)."""
         return self.seed_runs[0]
-
-    @property
-    def embedded(self) -> dict[tuple[str, str], Embedded]:
-        return self.first.embedded
 
     @property
     def runs(self) -> dict[tuple[str, str], SpotterRun]:
@@ -565,13 +560,11 @@ def run_seed(
     keep: bool = True,
 ) -> SeedRun:
     """Train every encoder with `seed`, spot with each method, sweep the window length; `keep`
-    the embeddings and spottings, or only the prediction tables."""
+    the spottings, or only the prediction tables."""
     models, histories = train_models(config, inputs, training, seed)
-    embedded, runs, tables = evaluate(config, inputs, frames, models)
-    if not keep:
-        embedded, runs = {}, {}
+    _, runs, tables = evaluate(config, inputs, frames, models)
     sweep = window_sweep(config, inputs, frames, models)
-    return SeedRun(seed, histories, embedded, runs, tables, sweep)
+    return SeedRun(seed, histories, runs if keep else {}, tables, sweep)
 
 
 def unavailable(config: Config) -> str | None:

@@ -54,7 +54,7 @@ def make_results(f1: dict[str, float], val_f1: dict[int, float], verdict: str = 
             for t in ("no", "yes")
         ]
     )  # fmt: skip
-    run = one_shot.SeedRun(0, pd.DataFrame({"model": ["pose"]}), {}, {}, {}, {})
+    run = one_shot.SeedRun(0, pd.DataFrame({"model": ["pose"]}), {}, {}, {})
     return one_shot.Results(
         benchmarks={"val": benchmark("val", 4), "test": benchmark("test", 8)},
         training_windows=pd.DataFrame(),
@@ -88,7 +88,7 @@ def seed_runs(better: list[int], worse: list[int]) -> list[one_shot.SeedRun]:
     for seed, (a, b) in enumerate(zip(better, worse, strict=True)):
         tables = {(m, s, "no"): mixed(n) for m, n in (("a", a), ("b", b)) for s in ("val", "test")}
         sweep = {(w, s, "no"): mixed(n) for w, n in ((16, a), (8, b)) for s in ("val", "test")}
-        runs.append(one_shot.SeedRun(seed, pd.DataFrame(), {}, {}, tables, sweep))
+        runs.append(one_shot.SeedRun(seed, pd.DataFrame(), {}, tables, sweep))
     return runs
 
 
@@ -210,13 +210,15 @@ def test_config_rejects_bad_values(config):
 
 
 @pytest.mark.parametrize("keep", [True, False])
-def test_a_seed_run_keeps_its_embeddings_and_spottings_when_asked(config, keep, monkeypatch):
-    """`run` keeps them for its first seed only: at `small` they cost about 1 GB per seed."""
+def test_a_seed_run_keeps_its_spottings_when_asked_and_never_its_window_features(
+    config, keep, monkeypatch
+):
+    """`run` keeps the spottings of its first seed only; window features cost ~1 GB a seed."""
     tables = {("pose", "test", "no"): "table"}
     monkeypatch.setattr(one_shot, "train_models", lambda *a: ({}, pd.DataFrame()))
     monkeypatch.setattr(one_shot, "evaluate", lambda *a: ({"e": 1}, {"r": 2}, tables))
     monkeypatch.setattr(one_shot, "window_sweep", lambda *a: {"w": 3})
     run = one_shot.run_seed(config, None, {}, {}, 7, keep=keep)
     assert (run.seed, run.tables, run.sweep_tables) == (7, tables, {"w": 3})
-    kept = ({"e": 1}, {"r": 2}) if keep else ({}, {})
-    assert (run.embedded, run.runs) == kept
+    assert run.runs == ({"r": 2} if keep else {})
+    assert not hasattr(run, "embedded")
