@@ -365,24 +365,22 @@ def unseen_gallery(config: Config) -> bool:
 
 
 def embed_methods(
-    inputs: Inputs,
+    corpus: Corpus,
+    bench: OslwlBenchmark,
     frames: Mapping[str, StreamFrames],
     models: Models,
     fused: Mapping[str, Sequence[str]],
     window: int,
-) -> dict[tuple[str, str], Embedded]:
-    """Every encoder's window features of every benchmark's queries and trimmed exemplars, then
-    the `fused` methods (feature concatenation of their members), by (method, split)."""
+) -> dict[str, Embedded]:
+    """Every encoder's window features of one benchmark's queries and trimmed exemplars, then
+    the `fused` methods (feature concatenation of their members), by method. One split at a
+    time: at `small` the features of both splits and every method take about 1 GB."""
     embedded = {
-        (name, split): embed_benchmark(
-            bench, inputs.corpus, frames[stream], encoder_embed(model, window), window
-        )
+        name: embed_benchmark(bench, corpus, frames[stream], encoder_embed(model, window), window)
         for name, (stream, model) in models.items()
-        for split, bench in inputs.benchmarks.items()
     }
     for name, members in fused.items():
-        for split in inputs.benchmarks:
-            embedded[(name, split)] = fuse_embedded([embedded[(m, split)] for m in members])
+        embedded[name] = fuse_embedded([embedded[m] for m in members])
     return embedded
 
 
@@ -405,30 +403,23 @@ def score_frame(
 
 def evaluate(
     config: Config, inputs: Inputs, frames: Mapping[str, StreamFrames], models: Models
-) -> tuple[
-    dict[tuple[str, str], Embedded],
-    dict[tuple[str, str], SpotterRun],
-    dict[tuple[str, str, str], SpottingTable],
-]:
+) -> tuple[dict[tuple[str, str], SpotterRun], dict[tuple[str, str, str], SpottingTable]]:
     """Spot with every method at `config.window`, with and without Top-K transferring, and
-    the random window: the embeddings, spottings and prediction tables."""
+    the random window: the spottings by (method, split) and the prediction tables."""
     window = config.window
     fused = fusions(config.streams, unseen_gallery(config))
-    embedded = embed_methods(inputs, frames, models, fused, window)
-    runs = {
-        key: run_spotter(queries, gallery, window, config.top_k, config.top_k_rounds)
-        for key, (queries, gallery) in embedded.items()
-    }
-    tables = {
-        (name, split, transfer): table
-        for (name, split), run in runs.items()
-        for transfer, table in spotter_tables(run).items()
-    }
-    for split in inputs.benchmarks:
+    runs, tables = {}, {}
+    for split, bench in inputs.benchmarks.items():
+        embedded = embed_methods(inputs.corpus, bench, frames, models, fused, window)
+        for name, (queries, gallery) in embedded.items():
+            run = run_spotter(queries, gallery, window, config.top_k, config.top_k_rounds)
+            runs[(name, split)] = run
+            for transfer, table in spotter_tables(run).items():
+                tables[(name, split, transfer)] = table
         tables[("random", split, "no")] = random_window_predictions(
-            embedded[("spot_align", split)][0], window, config.seed
+            embedded["spot_align"][0], window, config.seed
         )
-    return embedded, runs, tables
+    return runs, tables
 
 
 def window_sweep(
@@ -437,12 +428,12 @@ def window_sweep(
     """Predictions of the fused streams at each window length of `config.windows`, per split and
     with and without Top-K transferring."""
     streams = {s: models[s] for s in config.streams}
+    fused = {"fusion_all": list(config.streams)}
     tables = {}
     for w in config.windows:
-        embedded = embed_methods(inputs, frames, streams, {"fusion_all": list(config.streams)}, w)
-        for split in inputs.benchmarks:
-            queries, gallery = embedded[("fusion_all", split)]
-            run = run_spotter(queries, gallery, w, config.top_k, config.top_k_rounds)
+        for split, bench in inputs.benchmarks.items():
+            embedded = embed_methods(inputs.corpus, bench, frames, streams, fused, w)
+            run = run_spotter(*embedded["fusion_all"], w, config.top_k, config.top_k_rounds)
             for transfer, table in spotter_tables(run).items():
                 tables[(w, split, transfer)] = table
     return tables
@@ -562,7 +553,7 @@ def run_seed(
     """Train every encoder with `seed`, spot with each method, sweep the window length; `keep`
     the spottings, or only the prediction tables."""
     models, histories = train_models(config, inputs, training, seed)
-    _, runs, tables = evaluate(config, inputs, frames, models)
+    runs, tables = evaluate(config, inputs, frames, models)
     sweep = window_sweep(config, inputs, frames, models)
     return SeedRun(seed, histories, runs if keep else {}, tables, sweep)
 

@@ -216,7 +216,7 @@ def test_a_seed_run_keeps_its_spottings_when_asked_and_never_its_window_features
     """`run` keeps the spottings of its first seed only; window features cost ~1 GB a seed."""
     tables = {("pose", "test", "no"): "table"}
     monkeypatch.setattr(one_shot, "train_models", lambda *a: ({}, pd.DataFrame()))
-    monkeypatch.setattr(one_shot, "evaluate", lambda *a: ({"e": 1}, {"r": 2}, tables))
+    monkeypatch.setattr(one_shot, "evaluate", lambda *a: ({"r": 2}, tables))
     monkeypatch.setattr(one_shot, "window_sweep", lambda *a: {"w": 3})
     run = one_shot.run_seed(config, None, {}, {}, 7, keep=keep)
     assert (run.seed, run.tables, run.sweep_tables) == (7, tables, {"w": 3})
