@@ -17,8 +17,9 @@ of a translation with its sentence, `slr_lib.between_corpora`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -257,12 +258,37 @@ def run_seed(
     return SeedRun(sims, translation)
 
 
+def run_all_seeds(
+    config: Config,
+    pairs: CrossModalData,
+    text: dict[str, TranslationSplit],
+    open_text: dict[str, TranslationSplit],
+) -> tuple[list[SeedRun], list[TranslationRun]]:
+    """Every seed's weather run (`run_seed`) and open-domain translator, in seed order.
+
+    All of them share one pool of worker processes (`slr_lib.trainer.parallel`), the
+    open-domain translators (the longest runs) handed out first, so that no core idles while
+    one corpus's last seed trains; each run seeds itself, so the order changes no number.
+    """
+    seeds = config.seeds
+    jobs: list[Callable[[], SeedRun | TranslationRun]] = [
+        *(partial(translate_corpus, config, open_text, config.open_domain_language, s)
+          for s in seeds),
+        *(partial(run_seed, config, pairs, text, s) for s in seeds),
+    ]  # fmt: skip
+    done = map_runs(lambda i: jobs[i](), len(jobs))
+    runs = [r for r in done if isinstance(r, SeedRun)]
+    return runs, [r for r in done if isinstance(r, TranslationRun)]
+
+
 def run(config: Config, pairs: CrossModalData | None = None) -> Results:
     """Both methods and their fusion over the section's seeds; App. E's translator."""
     pairs = load_pairs(config) if pairs is None else pairs
     text = translation_splits(pairs.clips)
-    seeds = config.seeds  # each seed's runs side by side (`slr_lib.trainer.parallel`)
-    runs = map_runs(lambda i: run_seed(config, pairs, text, seeds[i]), len(seeds))
+    open_text = translation_splits(
+        load_clips(config.open_domain_dir, project_path(config.open_domain_features))
+    )
+    runs, open_domain = run_all_seeds(config, pairs, text, open_text)
     scores = {
         method: {
             direction: _mean([f(r.similarities[method]["test"]) for r in runs])
@@ -278,13 +304,6 @@ def run(config: Config, pairs: CrossModalData | None = None) -> Results:
         )
         for method in METHODS
     }
-    open_text = translation_splits(
-        load_clips(config.open_domain_dir, project_path(config.open_domain_features))
-    )
-    open_domain = map_runs(
-        lambda i: translate_corpus(config, open_text, config.open_domain_language, seeds[i]),
-        len(seeds),
-    )
     types = {
         corpus: word_types(splits["train"].sentences)
         for corpus, splits in zip(CORPORA, (text, open_text), strict=True)

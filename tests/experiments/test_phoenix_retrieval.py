@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from slr_lib.data.clip_features import FixedClipEncoder, write_features
@@ -114,6 +115,28 @@ def test_the_chapter_runs_on_a_weather_corpus(phoenix, open_domain):
     assert len(figures) == len(chapter.CALIBRATION_ROWS)
     real_types = figures.loc["word types of the training translations", "PHOENIX-2014T"]
     assert real_types == chapter.REAL_WORD_TYPES  # measured where realdata is, else quoted
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_both_corpora_share_the_workers_and_keep_the_numbers_of_one_process(
+    phoenix, open_domain, monkeypatch
+):
+    config = chapter.Config(
+        **KNOBS, **open_domain, corpus_dir=str(phoenix / "corpus"), phoenix_dir=str(phoenix)
+    )
+    found = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SLR_WORKERS", workers)
+        found[workers] = chapter.run(config)
+    one, two = found["1"], found["2"]
+    pd.testing.assert_frame_equal(one.table7(), two.table7())
+    pd.testing.assert_frame_equal(one.app_e(), two.app_e())
+    for a, b in zip(one.runs, two.runs, strict=True):
+        assert a.translation.translations == b.translation.translations
+        np.testing.assert_array_equal(a.similarities["Cross-modal"]["test"],
+                                      b.similarities["Cross-modal"]["test"])  # fmt: skip
+    for a, b in zip(one.open_domain, two.open_domain, strict=True):
+        assert a.translations == b.translations
 
 
 def results_corpus(config: chapter.Config):
