@@ -39,12 +39,14 @@ from slr_lib.spotting.streams import (
     encoder_embed,
     stream_frames,
 )
+from slr_lib.trainer.crossmodal import seed_everything
 from slr_lib.trainer.one_shot import (
     CombinedLossConfig,
     TrainingPlan,
     train_plans,
     with_known_classes,
 )
+from slr_lib.trainer.parallel import map_runs
 from slr_lib.trainer.sign_recognition import SignTrainConfig
 from slr_lib.verdicts import Evidence, interval_verdict, turned_round
 
@@ -551,7 +553,9 @@ def run_seed(
     keep: bool = True,
 ) -> SeedRun:
     """Train every encoder with `seed`, spot with each method, sweep the window length; `keep`
-    the spottings, or only the prediction tables."""
+    the spottings, or only the prediction tables. The run seeds everything it draws from (the
+    classifier rows its plans add included) before it starts, so it depends on no other run."""
+    seed_everything(seed)
     models, histories = train_models(config, inputs, training, seed)
     runs, tables = evaluate(config, inputs, frames, models)
     sweep = window_sweep(config, inputs, frames, models)
@@ -571,10 +575,10 @@ def run(config: Config, inputs: Inputs | None = None) -> Results:
     inputs = load_inputs(config) if inputs is None else inputs
     frames = frames_of_streams(config, inputs)
     training = training_windows(config, inputs, frames)
-    seed_runs = [
-        run_seed(config, inputs, frames, training, s, keep=i == 0)
-        for i, s in enumerate(config.training_seeds)
-    ]
+    seeds = config.training_seeds  # side by side in worker processes (`slr_lib.trainer.parallel`)
+    seed_runs = map_runs(
+        lambda i: run_seed(config, inputs, frames, training, seeds[i], keep=i == 0), len(seeds)
+    )
     scores = pd.concat(
         [score_frame(inputs.benchmarks, r.tables).assign(seed=r.seed) for r in seed_runs],
         ignore_index=True,

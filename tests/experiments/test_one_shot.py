@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from slr_lib.config import ParamsError
 from slr_lib.experiments import one_shot
@@ -222,3 +223,22 @@ def test_a_seed_run_keeps_its_spottings_when_asked_and_never_its_window_features
     assert (run.seed, run.tables, run.sweep_tables) == (7, tables, {"w": 3})
     assert run.runs == ({"r": 2} if keep else {})
     assert not hasattr(run, "embedded")
+
+
+def test_a_seed_run_draws_the_same_numbers_whatever_ran_before(config, monkeypatch):
+    """Each run seeds itself, so runs side by side in worker processes give the numbers they
+    give one after the other (the classifier rows a plan adds are drawn inside `train_models`)."""
+    drawn = []
+
+    def train_models(*args):
+        drawn.append(torch.rand(3).tolist())
+        return {}, pd.DataFrame()
+
+    monkeypatch.setattr(one_shot, "train_models", train_models)
+    monkeypatch.setattr(one_shot, "evaluate", lambda *a: ({}, {}))
+    monkeypatch.setattr(one_shot, "window_sweep", lambda *a: {})
+    one_shot.run_seed(config, None, {}, {}, 5)
+    torch.rand(10)  # other work in between
+    one_shot.run_seed(config, None, {}, {}, 5)
+    one_shot.run_seed(config, None, {}, {}, 6)
+    assert drawn[0] == drawn[1] != drawn[2]
